@@ -1,0 +1,24 @@
+/* include/nx.h: nxc, Nx for C. The one header users include.
+ * See README.md and docs/ for the guide; spec/ in the project's shared folder for the
+ * behaviour of each function. */
+#ifndef NX_H
+#define NX_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "nx/version.h"
+#include "nx/types.h"
+#include "nx/error.h"
+#include "nx/tensor.h"
+#include "nx/scope.h"
+#include "nx/create.h"
+#include "nx/convert.h"
+#include "nx/inspect.h"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

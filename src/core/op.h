@@ -1,0 +1,46 @@
+/* src/core/op.h: the primitive ops of src/ops.def, their parameters and the backend
+ * vtable generated from the table. */
+#ifndef NXCORE_OP_H
+#define NXCORE_OP_H
+
+#include "nx/tensor.h"
+
+typedef enum nx_op {
+#define NX_OP(name, arity, kind, flags) NX_OP_##name,
+#include "ops.def"
+#undef NX_OP
+    NX_OP_COUNT
+} nx_op;
+
+typedef enum { NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_ELEMENTWISE, NX_OPK_REDUCE } nx_op_kind;
+
+typedef struct nxop_info {
+    const char *name;
+    int arity;
+    nx_op_kind kind;
+    unsigned flags;
+} nxop_info;
+extern const nxop_info nxop_table[NX_OP_COUNT];
+
+/* Parameters the front end decides for a kernel; each op reads its own fields. */
+typedef struct nxop_params {
+    int axis;                 /* iota: the counted axis, or -1 for row-major position */
+    int axes[NX_MAX_RANK];    /* broadcast: output axis of each input axis */
+} nxop_params;
+
+/* A kernel fills `out` (its buffer already allocated) from `in`; returns 0, or -1 with an
+ * error. Arguments are valid: the front end checked them. */
+typedef int nx_kernel(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p);
+
+typedef struct nxbackend {
+    const char *name;
+    nx_kernel *kernels[NX_OP_COUNT];
+} nxbackend;
+
+extern const nxbackend nxcpu_backend;
+
+/* Runs op on the backend of the first input (the cpu backend for creation ops): gives
+ * `out` a buffer, then calls the kernel. Returns out, or NULL (out released) on error. */
+nx_tensor *nxop_run(nx_op op, nx_tensor *out, const nx_tensor *const *in, const nxop_params *p);
+
+#endif

@@ -1,0 +1,48 @@
+/* src/core/tensor.h: the tensor header (DESIGN §3) and its life cycle. Inner axes are
+ * dims[vrank..rank); the first vrank axes are vectorized (and always named). */
+#ifndef NXCORE_TENSOR_H
+#define NXCORE_TENSOR_H
+
+#include <stdatomic.h>
+#include "nx/tensor.h"
+
+struct nxbackend;
+
+/* Element storage shared between tensors that differ only in header (reshape, bitcast). */
+typedef struct nxbuf {
+    atomic_int refs;
+    int64_t bytes;
+    unsigned char data[];
+} nxbuf;
+
+struct nx_tensor {
+    nx_type type;
+    int rank;
+    int vrank;
+    int64_t dims[NX_MAX_RANK];
+    const char *names[NX_MAX_RANK];
+    int64_t size;                    /* elements over all axes */
+    const struct nxbackend *backend; /* NULL: a template, no data */
+    nxbuf *buf;
+    atomic_int refs;
+    int scope_depth;                 /* the owning scope (1 = outermost), 0: none */
+};
+
+/* A new header with no data, owned by the innermost scope (or the caller). names may be
+ * NULL (all nil). Checks rank and size; NULL with an error. */
+nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char *const *names);
+/* Same shape, names and vectorized axes as t, another type. */
+nx_tensor *nxtensor_like(const nx_tensor *t, nx_type type);
+/* Gives t a fresh zeroed buffer for its elements; -1 with an error. */
+int nxtensor_alloc_data(nx_tensor *t);
+/* t shares src's buffer (the sizes in bytes must agree). */
+void nxtensor_share_data(nx_tensor *t, const nx_tensor *src);
+static inline void *nxtensor_data(const nx_tensor *t) { return t->buf ? t->buf->data : NULL; }
+/* Error unless every input is non-NULL and holds data (templates do not). */
+int nxtensor_check_inputs(const nx_tensor *const *in, int n);
+
+/* Scope bookkeeping (scope.c): registers a new tensor with the innermost scope. */
+int nxscope_adopt(nx_tensor *t);
+void nxtensor_destroy(nx_tensor *t);
+
+#endif

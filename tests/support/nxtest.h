@@ -1,0 +1,42 @@
+/* tests/support/nxtest.h: helpers shared by the test files: oracle data written by
+ * tests/oracle/*.py, reading files, and checks on the pending error. */
+#ifndef NXTEST_H
+#define NXTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <criterion/criterion.h>
+#include "nx.h"
+
+/* The folder the oracle scripts wrote to: $NXC_ORACLE_DIR, else build/oracle under the
+ * source tree. */
+const char *nxtest_oracle_dir(void);
+/* Reads a whole oracle file (name relative to the oracle folder) into memory (free with
+ * free()); fails the test with a hint to run the oracle scripts when it is missing. */
+unsigned char *nxtest_read_oracle(const char *name, size_t *len);
+/* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
+long nxtest_scaled(long n);
+
+/* Asserts that the last call failed with `kind` and exactly `message`, then clears it. */
+#define NXTEST_ERROR(kind, message) \
+    do { \
+        cr_assert_eq(nx_error(), (kind), "error kind %s, expected %s (message: %s)", \
+                     nx_error_kind_name(nx_error()), nx_error_kind_name(kind), nx_error_message()); \
+        cr_assert_str_eq(nx_error_message(), (message)); \
+        nx_error_clear(); \
+    } while (0)
+
+/* Asserts that no error is pending. */
+#define NXTEST_OK() \
+    cr_assert_eq(nx_error(), NX_OK, "unexpected %s: %s", nx_error_kind_name(nx_error()), nx_error_message())
+
+/* Asserts that t prints exactly as `expected` (Nx's inspect text). */
+#define NXTEST_PRINTS(t, expected) \
+    do { \
+        char *text_ = nx_inspect(t); \
+        cr_assert_not_null(text_, "inspect failed: %s", nx_error_message()); \
+        cr_assert_str_eq(text_, (expected)); \
+        nx_free(text_); \
+    } while (0)
+
+#endif
