@@ -29,8 +29,9 @@ nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char 
         return nxerr_oom(sizeof *t);
     t->type = type;
     t->rank = rank;
-    memcpy(t->dims, dims, (size_t)rank * sizeof *dims);
-    if (names)
+    if (rank > 0)
+        memcpy(t->dims, dims, (size_t)rank * sizeof *dims);
+    if (names && rank > 0)
         memcpy(t->names, names, (size_t)rank * sizeof *names);
     t->size = size;
     atomic_init(&t->refs, 1);

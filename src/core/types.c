@@ -67,13 +67,14 @@ static nx_type find(const char *kind, int bits)
 
 nx_type nx_type_parse(const char *text)
 {
-    if (!text)
-        return nxerr_set(NX_ARGUMENT_ERROR, "invalid numerical type: nil (see Nx.Type docs for all supported types)"), NX_TYPE_NONE;
-    const char *s = text[0] == ':' ? text + 1 : text;
-    for (int t = NX_U2; t < NX_TYPE_COUNT; t++)
+    const char *s = text && text[0] == ':' ? text + 1 : text;
+    for (int t = NX_U2; text && t < NX_TYPE_COUNT; t++)
         if (strcmp(s, info[t].name) == 0 || strcmp(text, info[t].tuple) == 0)
             return (nx_type)t;
-    nxerr_set(NX_ARGUMENT_ERROR, "invalid numerical type: %s (see Nx.Type docs for all supported types)", text);
+    /* Shown as Elixir writes the value: a bare name is an atom. */
+    int atom = text && text[0] != ':' && text[0] != '{';
+    nxerr_set(NX_ARGUMENT_ERROR, "invalid numerical type: %s%s (see Nx.Type docs for all supported types)",
+              atom ? ":" : "", text ? text : "nil");
     return NX_TYPE_NONE;
 }
 
