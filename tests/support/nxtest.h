@@ -1,5 +1,5 @@
 /* tests/support/nxtest.h: helpers shared by the test files: oracle data written by
- * tests/oracle/*.py, reading files, and checks on the pending error. */
+ * tests/oracle/gen_*.py, reading files, and checks on the pending error. */
 #ifndef NXTEST_H
 #define NXTEST_H
 
