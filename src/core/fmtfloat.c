@@ -1,9 +1,10 @@
 /* src/core/fmtfloat.c: the text of float elements (spec/types-and-inspect.md §5.4-5.8).
  * Digits are always the shortest decimal that reads back to the same bits, the closest to
- * the exact value among those, ties to even (spec/decisions.md 5: nxc does not copy the
- * rare f32 slips of Nx's Ryu port). They are found with the C library's exact conversions:
- * printf gives the correctly rounded P-digit decimal, strtod/strtof read it back. The
- * digits are then laid out by algorithm A (f64, §5.6) or layout_B (the others, §5.7). */
+ * the exact value among those, ties to even (Ryu's choice, see shortest(); per
+ * spec/decisions.md 5 nxc does not copy the rare f32 slips of Nx's Ryu port). They are
+ * found with the C library's exact conversions: printf gives the correctly rounded
+ * P-digit decimal, strtod/strtof read it back. The digits are then laid out by algorithm
+ * A (f64, §5.6) or layout_B (the others, §5.7). */
 #include "core/fmtfloat.h"
 
 #include <math.h>
@@ -12,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Mantissa and exponent widths, and the most significant digits any value of the type
- * needs to read back (ceil(1 + precision * log10 2), rounded up for safety). */
+/* Mantissa and exponent widths, and a number of significant digits that always reads
+ * back (ceil(1 + precision * log10 2), with room to spare for the narrow types). */
 typedef struct {
     int mbits, ebits, maxp;
 } fmt_info;
@@ -38,10 +39,12 @@ static const uint64_t pow10_u64[20] = {
 typedef struct {
     nx_type type;
     double v;        /* exact value (every supported type fits a double) */
+    uint64_t mf;     /* v = mf * 2^ef */
     double lo, hi;   /* narrow types: the rounding interval, exact in a double */
     bool accept;     /* narrow types: the interval's ends round to v (even mantissa) */
     uint64_t d17;    /* v correctly rounded to 17 significant digits ... */
     int p17;         /* ... is d17 * 10^p17 */
+    double far;      /* a distance from v, in units of 10^p17, beyond the interval */
 } fmt_value;
 
 /* A decimal D * 10^p. */
@@ -137,6 +140,11 @@ static decimal round_to(const fmt_value *fv, int P)
 static bool try_digits(const fmt_value *fv, int P, decimal *out)
 {
     decimal r = round_to(fv, P);
+    /* Most lengths tried are too short, and plainly so: skip reading them back. */
+    uint64_t scaled = r.d * pow10_u64[r.p - fv->p17];
+    uint64_t dist = scaled > fv->d17 ? scaled - fv->d17 : fv->d17 - scaled;
+    if ((double)dist > fv->far)
+        return false;
     if (reads_back(fv, r)) {
         *out = r;
         return true;
@@ -162,15 +170,22 @@ static bool try_digits(const fmt_value *fv, int P, decimal *out)
     return false;
 }
 
-/* Shortest digits of a positive finite value. Having a P-digit decimal in the interval
- * implies having a (P+1)-digit one, so the shortest length is found by bisection. */
-static decimal shortest(fmt_value *fv, int maxp)
+/* Shortest digits of a positive finite value, as Ryu defines them: D * 10^p with the
+ * largest p for which the interval holds a multiple of 10^p, D the closest to v. That is
+ * the fewest digits; having a P-digit decimal in the interval implies having a (P+1)-digit
+ * one, so the length is found by bisection. A wide interval (narrow types, subnormals) may
+ * hold, besides the closest P-digit decimal, the next power of ten: no longer, but on a
+ * coarser grid, so it wins (f8 0x2E, 0.09375: 0.1, not 0.09). `wide` asks to look. */
+static decimal shortest(fmt_value *fv, int maxp, bool wide)
 {
     char s[48];
     snprintf(s, sizeof s, "%.16e", fv->v);
     decimal d17 = parse_sci(s);
     fv->d17 = d17.d;
     fv->p17 = d17.p;
+    /* The interval is at most one gap (mf * 2^ef has gap 2^ef, v / mf) either side of v;
+     * twice that, plus the 17-digit rounding, is safely outside. */
+    fv->far = 2.0 * (double)d17.d / (double)fv->mf + 1.0;
 
     int lo = 1, hi = maxp;
     decimal best = d17;
@@ -194,6 +209,12 @@ static decimal shortest(fmt_value *fv, int maxp)
     while (best.d % 10 == 0 && best.d != 0) {
         best.d /= 10;
         best.p++;
+    }
+    if (wide) {
+        char digits[24];
+        decimal power = { 1, best.p + write_u64(digits, best.d) };
+        if (reads_back(fv, power))
+            best = power;
     }
     return best;
 }
@@ -350,11 +371,12 @@ static int format_float(char *out, nx_type t, uint64_t bits)
     fmt_value fv = {
         .type = t,
         .v = ldexp((double)mf, ef),
+        .mf = mf,
         .lo = ldexp((double)(4 * mf - 1 - (uint64_t)shift), ef - 2),
         .hi = ldexp((double)(4 * mf + 2), ef - 2),
         .accept = (fr & 1) == 0,
     };
-    decimal dec = shortest(&fv, fi->maxp);
+    decimal dec = shortest(&fv, fi->maxp, (t != NX_F32 && t != NX_F64) || ex == 0);
     return n + (t == NX_F64 ? layout_a(out + n, dec) : layout_b(out + n, dec));
 }
 

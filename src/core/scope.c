@@ -32,12 +32,22 @@ int nxscope_adopt(nx_tensor *t)
         return 0;
     scope *s = &stack[depth - 1];
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        nx_tensor **items = nxalloc_realloc(s->items, cap * sizeof *items);
-        if (!items)
-            return nxerr_oom(cap * sizeof *items), -1;
-        s->items = items;
-        s->cap = cap;
+        /* Drop the slots of tensors released early, so that a loop that hands values
+         * outward and releases the old ones runs in bounded memory. */
+        size_t live = 0;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->items[i])
+                s->items[live++] = s->items[i];
+        s->n = live;
+        /* Grow unless compaction freed at least half, so that compactions stay rare. */
+        if (s->cap == 0 || s->n * 2 > s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 16;
+            nx_tensor **items = nxalloc_realloc(s->items, cap * sizeof *items);
+            if (!items)
+                return nxerr_oom(cap * sizeof *items), -1;
+            s->items = items;
+            s->cap = cap;
+        }
     }
     s->items[s->n++] = t;
     t->scope_depth = depth;

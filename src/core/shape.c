@@ -72,14 +72,14 @@ static void names_text(char *buf, size_t cap, int rank, const char *const *names
     nxtext_free(&t);
 }
 
-int nxshape_axis(nx_axis axis, int rank, const char *const *names)
+int nxshape_axis(nx_axis axis, int rank, const char *const *names, int nnames)
 {
     if (axis.name) {
-        for (int i = 0; i < rank; i++)
+        for (int i = 0; i < nnames; i++)
             if (names && names[i] && strcmp(names[i], axis.name) == 0)
                 return i;
         char text[1024];
-        names_text(text, sizeof text, rank, names);
+        names_text(text, sizeof text, nnames, names);
         return nxerr_set(NX_ARGUMENT_ERROR, "name :%s not found in tensor with names %s", axis.name, text);
     }
     if (axis.index < -rank || axis.index >= rank)
@@ -87,7 +87,7 @@ int nxshape_axis(nx_axis axis, int rank, const char *const *names)
     return axis.index < 0 ? axis.index + rank : axis.index;
 }
 
-int nxshape_axes(const nx_axes *axes, int rank, const char *const *names, int *out)
+int nxshape_axes(const nx_axes *axes, int rank, const char *const *names, int nnames, int *out)
 {
     if (axes->n < 0 || axes->n > NX_MAX_RANK)
         return nxerr_set(NX_ARGUMENT_ERROR, "too many axes given (%d)", axes->n);
@@ -95,7 +95,7 @@ int nxshape_axes(const nx_axes *axes, int rank, const char *const *names, int *o
     int dup = 0;
     for (int i = 0; i < axes->n; i++) {
         nx_axis a = { .set = true, .index = axes->index[i], .name = axes->name[i] };
-        out[i] = nxshape_axis(a, rank, names);
+        out[i] = nxshape_axis(a, rank, names, nnames);
         if (out[i] < 0)
             return -1;
         dup |= (seen >> out[i]) & 1;

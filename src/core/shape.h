@@ -14,9 +14,10 @@ int nxshape_names(nx_names names, int rank, const char **out);
 int64_t nxshape_size(int rank, const int64_t *dims);
 /* Writes Elixir's "{d0, d1, ...}" into buf (truncated to cap) and returns buf. */
 const char *nxshape_text(char *buf, size_t cap, int rank, const int64_t *dims);
-/* Normalises one axis against a rank and names; returns the index or -1. */
-int nxshape_axis(nx_axis axis, int rank, const char *const *names);
+/* Normalises one axis against a rank; a name is looked up among names[0..nnames) (usually
+ * nnames == rank). Returns the index or -1. */
+int nxshape_axis(nx_axis axis, int rank, const char *const *names, int nnames);
 /* Normalises a list of axes (each unique) into out[]; returns the count or -1. */
-int nxshape_axes(const nx_axes *axes, int rank, const char *const *names, int *out);
+int nxshape_axes(const nx_axes *axes, int rank, const char *const *names, int nnames, int *out);
 
 #endif

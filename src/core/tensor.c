@@ -156,7 +156,7 @@ int nx_axis_index(const nx_tensor *t, nx_axis axis)
 {
     if (null_input(t))
         return -1;
-    int a = nxshape_axis(axis, t->rank - t->vrank, t->names + t->vrank);
+    int a = nxshape_axis(axis, t->rank - t->vrank, t->names + t->vrank, t->rank - t->vrank);
     return a;
 }
 

@@ -61,7 +61,7 @@ nx_tensor *nx_iota_(nx_shape shape, nx_iota_opts o)
     if (!t)
         return NULL;
     nxop_params p = { .axis = -1 };
-    if (o.axis.set && (p.axis = nxshape_axis(o.axis, t->rank, t->names)) < 0) {
+    if (o.axis.set && (p.axis = nxshape_axis(o.axis, t->rank, t->names, t->rank)) < 0) {
         nx_release(t);
         return NULL;
     }

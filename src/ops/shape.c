@@ -47,7 +47,9 @@ static int resolve_reshape(const nx_tensor *t, nx_shape *s)
         int64_t known = nxshape_check(&rest, "shape");
         if (known < 0)
             return -1;
-        if (size % known || size / known == 0)
+        /* Nx infers size div known and then compares sizes; an inferred 0 is dropped from
+         * the message. */
+        if (size / known == 0)
             return nxerr_set(NX_ARGUMENT_ERROR, "cannot reshape, current shape %s is not compatible with new shape %s",
                              nxshape_text(a, sizeof a, inner, old), nxshape_text(b, sizeof b, rest.rank, rest.dims));
         s->dims[at] = size / known;
@@ -102,8 +104,7 @@ nx_tensor *nx_rename(const nx_tensor *t, nx_names names)
 }
 
 /* Checks :axes for broadcast and writes the output axis of each input axis. */
-static int broadcast_axes(const nx_tensor *t, const nx_shape *to, const nx_axes *given,
-                          const char *const *names, int *axes)
+static int broadcast_axes(const nx_tensor *t, const nx_shape *to, const nx_axes *given, int *axes)
 {
     int rank = t->rank - t->vrank;
     const int64_t *dims = t->dims + t->vrank;
@@ -118,14 +119,14 @@ static int broadcast_axes(const nx_tensor *t, const nx_shape *to, const nx_axes 
         if (given->n != rank)
             return nxerr_set(NX_ARGUMENT_ERROR, "expected length of axes (%d) to match rank of shape (%d)",
                              given->n, rank);
-        for (int k = 0; k < rank; k++) {
-            nx_axis ax = { .set = true, .index = given->index[k], .name = given->name[k] };
-            if ((axes[k] = nxshape_axis(ax, to->rank, names)) < 0)
-                return -1;
-            if (k > 0 && axes[k] < axes[k - 1])
+        /* Nx normalises :axes against the target rank but looks names up among the
+         * tensor's own names. */
+        if (nxshape_axes(given, to->rank, t->names + t->vrank, rank, axes) < 0)
+            return -1;
+        for (int k = 1; k < rank; k++)
+            if (axes[k] < axes[k - 1])
                 return nxerr_set(NX_ARGUMENT_ERROR, "broadcast axes must be ordered, got %d after %d",
                                  axes[k], axes[k - 1]);
-        }
     }
     for (int k = 0; k < rank; k++) {
         if (dims[k] == 1 || dims[k] == to->dims[axes[k]])
@@ -153,7 +154,7 @@ nx_tensor *nx_broadcast_(const nx_tensor *t, nx_shape shape, nx_broadcast_opts o
     nxop_params p = { 0 };
     if (nxfront_check_tensor(t) < 0 || nxshape_check(&shape, "shape") < 0 ||
         nxshape_names(o.names, shape.rank, names) < 0 ||
-        broadcast_axes(t, &shape, &o.axes, names, p.axes + t->vrank) < 0)
+        broadcast_axes(t, &shape, &o.axes, p.axes + t->vrank) < 0)
         return NULL;
     int inner = t->rank - t->vrank;
     if (o.axes.n == 0 && inner == shape.rank &&
@@ -192,6 +193,9 @@ nx_tensor *nx_vectorize(const nx_tensor *t, const char *name)
     for (int i = 0; i < t->vrank; i++)
         if (t->names[i] == atom)
             return nxerr_null(NX_ARGUMENT_ERROR, "cannot use name :%s for new vectorized axes because there's already a vectorized axis with the same name", name);
+    for (int i = t->vrank + 1; i < t->rank; i++)
+        if (t->names[i] == atom)
+            return nxerr_null(NX_ARGUMENT_ERROR, "cannot use name :%s for new vectorized axes because there's already an axis with the same name", name);
     const char *names[NX_MAX_RANK];
     memcpy(names, t->names, (size_t)t->rank * sizeof *names);
     names[t->vrank] = atom;
