@@ -1,19 +1,15 @@
 /* src/core/scope.c: per-thread stack of scopes that own the tensors made inside them,
- * and the reference counts behind nx_retain/nx_release. */
-#include "core/alloc.h"
+ * and the reference counts behind nx_retain/nx_release. Each scope is an intrusive list
+ * through its tensors, so adopting, disowning and handing a tensor outward never
+ * allocate and cannot fail. */
 #include "core/error.h"
 #include "core/tensor.h"
 #include "nx/scope.h"
 
-typedef struct {
-    nx_tensor **items;
-    size_t n, cap;
-} scope;
-
 /* A fixed stack, so that opening a scope never fails; scopes nested deeper than this
  * are counted and behave as part of the deepest real one. */
 #define MAX_DEPTH 256
-static _Thread_local scope stack[MAX_DEPTH];
+static _Thread_local nx_tensor *heads[MAX_DEPTH];
 static _Thread_local int depth, overflow;
 
 void nx_scope_begin(void)
@@ -22,36 +18,25 @@ void nx_scope_begin(void)
         overflow++;
         return;
     }
-    stack[depth++] = (scope){ 0 };
+    heads[depth++] = NULL;
 }
 
-int nxscope_adopt(nx_tensor *t)
+static void link_into(nx_tensor *t, int d)
+{
+    t->scope_depth = d;
+    t->scope_prev = NULL;
+    t->scope_next = heads[d - 1];
+    if (t->scope_next)
+        t->scope_next->scope_prev = t;
+    heads[d - 1] = t;
+}
+
+void nxscope_adopt(nx_tensor *t)
 {
     t->scope_depth = 0;
-    if (depth == 0)
-        return 0;
-    scope *s = &stack[depth - 1];
-    if (s->n == s->cap) {
-        /* Drop the slots of tensors released early, so that a loop that hands values
-         * outward and releases the old ones runs in bounded memory. */
-        size_t live = 0;
-        for (size_t i = 0; i < s->n; i++)
-            if (s->items[i])
-                s->items[live++] = s->items[i];
-        s->n = live;
-        /* Grow unless compaction freed at least half, so that compactions stay rare. */
-        if (s->cap == 0 || s->n * 2 > s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 16;
-            nx_tensor **items = nxalloc_realloc(s->items, cap * sizeof *items);
-            if (!items)
-                return nxerr_oom(cap * sizeof *items), -1;
-            s->items = items;
-            s->cap = cap;
-        }
-    }
-    s->items[s->n++] = t;
-    t->scope_depth = depth;
-    return 0;
+    t->scope_prev = t->scope_next = NULL;
+    if (depth > 0)
+        link_into(t, depth);
 }
 
 /* Forgets t in the scope that owns it (the tensor itself stays). */
@@ -59,12 +44,13 @@ static void disown(nx_tensor *t)
 {
     if (t->scope_depth <= 0 || t->scope_depth > depth)
         return;
-    scope *s = &stack[t->scope_depth - 1];
-    for (size_t i = s->n; i-- > 0;)
-        if (s->items[i] == t) {
-            s->items[i] = NULL;
-            break;
-        }
+    if (t->scope_prev)
+        t->scope_prev->scope_next = t->scope_next;
+    else
+        heads[t->scope_depth - 1] = t->scope_next;
+    if (t->scope_next)
+        t->scope_next->scope_prev = t->scope_prev;
+    t->scope_prev = t->scope_next = NULL;
     t->scope_depth = 0;
 }
 
@@ -76,19 +62,20 @@ static void end_scope(nx_tensor *keep)
     }
     if (depth == 0)
         return;
-    scope s = stack[depth - 1];
-    if (keep && keep->scope_depth == depth)
+    int moving = keep && keep->scope_depth == depth;
+    if (moving)
         disown(keep);
-    for (size_t i = 0; i < s.n; i++)
-        if (s.items[i]) {
-            s.items[i]->scope_depth = 0;
-            nx_release(s.items[i]);
-        }
-    nx_free(s.items);
+    /* Release from the newest: a tensor made later may share data with an older one,
+     * but buffers are reference counted, so any order is safe. */
+    while (heads[depth - 1]) {
+        nx_tensor *t = heads[depth - 1];
+        disown(t);
+        nx_release(t);
+    }
     depth--;
     /* The survivor joins the enclosing scope; at the outermost level the caller owns it. */
-    if (keep && keep->scope_depth == 0 && depth > 0 && nxscope_adopt(keep) < 0)
-        keep->scope_depth = 0;
+    if (moving && depth > 0)
+        link_into(keep, depth);
 }
 
 void nx_scope_end(void)

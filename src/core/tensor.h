@@ -26,6 +26,7 @@ struct nx_tensor {
     nxbuf *buf;
     atomic_int refs;
     int scope_depth;                 /* the owning scope (1 = outermost), 0: none */
+    nx_tensor *scope_prev, *scope_next;  /* that scope's list: adopting never allocates */
 };
 
 /* A new header with no data, owned by the innermost scope (or the caller). names may be
@@ -42,7 +43,7 @@ static inline void *nxtensor_data(const nx_tensor *t) { return t->buf ? t->buf->
 int nxtensor_check_inputs(const nx_tensor *const *in, int n);
 
 /* Scope bookkeeping (scope.c): registers a new tensor with the innermost scope. */
-int nxscope_adopt(nx_tensor *t);
+void nxscope_adopt(nx_tensor *t);
 void nxtensor_destroy(nx_tensor *t);
 
 #endif
