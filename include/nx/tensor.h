@@ -76,6 +76,10 @@ NX_API int64_t nx_axis_size(const nx_tensor *t, nx_axis axis);
 NX_API int nx_axis_index(const nx_tensor *t, nx_axis axis);
 /* Vectorized axes: how many lead the tensor (0 for ordinary tensors). */
 NX_API int nx_vectorized_rank(const nx_tensor *t);
+/* Nx.donatable: the same tensor marked so that a compiled call may reuse its buffer
+ * (printing shows " [donatable]"); results of operations are never marked. */
+NX_API nx_tensor *nx_donatable(const nx_tensor *t);
+NX_API bool nx_is_donatable(const nx_tensor *t);
 /* True for templates (shape and type without data). */
 NX_API bool nx_is_template(const nx_tensor *t);
 

@@ -157,6 +157,8 @@ char *nx_inspect_(const nx_tensor *t, nx_inspect_opts o)
     nxtext_puts(&out, "  ");
     nxtext_puts(&out, nx_type_name(t->type));
     put_shape(&out, t, t->vrank, t->rank);
+    if (t->donatable)
+        nxtext_puts(&out, " [donatable]");
     nxtext_puts(&out, "\n  ");
     const void *data = nxtensor_data(t);
     if (!t->backend || !data) {

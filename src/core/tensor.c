@@ -172,3 +172,21 @@ bool nx_is_template(const nx_tensor *t)
 {
     return t && !t->backend;
 }
+
+nx_tensor *nx_donatable(const nx_tensor *t)
+{
+    if (null_input(t))
+        return NULL;
+    nx_tensor *out = nxtensor_new(t->type, t->rank, t->dims, t->names);
+    if (!out)
+        return NULL;
+    out->vrank = t->vrank;
+    out->donatable = true;
+    nxtensor_share_data(out, t);
+    return out;
+}
+
+bool nx_is_donatable(const nx_tensor *t)
+{
+    return t && t->donatable;
+}

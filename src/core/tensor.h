@@ -19,6 +19,7 @@ struct nx_tensor {
     nx_type type;
     int rank;
     int vrank;
+    bool donatable;                  /* Nx.donatable: never set on results */
     int64_t dims[NX_MAX_RANK];
     const char *names[NX_MAX_RANK];
     int64_t size;                    /* elements over all axes */

@@ -1,0 +1,53 @@
+/* src/cli/nxlib.c: the one table of callable functions, assembled from the per-module
+ * arrays (Nx, Nx.Type, Nx.Constants and Nx.Floating here; Kernel, Enum... in kernel.c):
+ * lookup by module, name and arity, and enumeration for tab completion. */
+#include <string.h>
+#include "cli/nxlib.h"
+
+/* Each array ends with an entry whose name is NULL. */
+extern const nxi_func nxi_kernel_funcs[];
+extern const nxi_func nxi_nx_funcs[];
+extern const nxi_func nxi_type_funcs[];
+extern const nxi_func nxi_const_funcs[];
+
+static const nxi_func *const tables[] = {
+    nxi_nx_funcs,
+    nxi_type_funcs,
+    nxi_const_funcs,
+    nxi_kernel_funcs,
+};
+#define NTABLES ((int)(sizeof tables / sizeof *tables))
+
+const nxi_func *nxi_lookup(const char *module, const char *name, int arity)
+{
+    if (!module || !name)
+        return NULL;
+    for (int t = 0; t < NTABLES; t++)
+        for (const nxi_func *f = tables[t]; f->name; f++)
+            if (arity >= f->min_arity && arity <= f->max_arity && !strcmp(f->name, name) &&
+                !strcmp(f->module, module))
+                return f;
+    return NULL;
+}
+
+int nxi_module_exists(const char *module)
+{
+    if (!module)
+        return 0;
+    for (int t = 0; t < NTABLES; t++)
+        for (const nxi_func *f = tables[t]; f->name; f++)
+            if (!strcmp(f->module, module))
+                return 1;
+    return 0;
+}
+
+void nxi_each_function(void (*each)(const char *module, const char *name, void *ctx), void *ctx)
+{
+    for (int t = 0; t < NTABLES; t++)
+        for (const nxi_func *f = tables[t]; f->name; f++) {
+            /* Arities of one name are listed together: report the name once. */
+            if (f != tables[t] && !strcmp(f[-1].name, f->name) && !strcmp(f[-1].module, f->module))
+                continue;
+            each(f->module, f->name, ctx);
+        }
+}
