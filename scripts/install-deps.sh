@@ -9,6 +9,8 @@ packages=(
     libcriterion-dev                   # the test framework
     python3 python3-venv python3-numpy # the NumPy oracles (ml_dtypes comes from PyPI)
     clang libclang-rt-14-dev           # libFuzzer targets and clang's sanitizer runtimes
+    libedit-dev                        # line editing and history in the nxc REPL
+    tmux                               # the REPL test types into a real terminal
 )
 
 missing=()
