@@ -376,9 +376,10 @@ static void interpolation(lexer *lx)
     lx->interp_depth--;
 }
 
-static void skip_indent(lexer *lx, int indent)
+/* At the start of a heredoc line: drops up to sp->indent blanks (never past the body). */
+static void skip_indent(lexer *lx, const strspec *sp)
 {
-    for (int i = 0; i < indent && is_hspace(at(lx, 0)); i++)
+    for (int i = 0; i < sp->indent && lx->pos < sp->end && is_hspace(at(lx, 0)); i++)
         adv(lx, 1);
 }
 
@@ -404,7 +405,7 @@ static void lex_escape(lexer *lx, sbuf *b, const strspec *sp)
         return;
     case '\n':
         adv(lx, 2);       /* a backslash at the end of a line joins the lines */
-        skip_indent(lx, sp->indent);
+        skip_indent(lx, sp);
         return;
     case 'a': sbuf_byte(b, 7); break;
     case 'b': sbuf_byte(b, 8); break;
@@ -457,7 +458,7 @@ static void lex_escape(lexer *lx, sbuf *b, const strspec *sp)
         int n = utf8_seq(lx->s + lx->pos + 1, lx->len - lx->pos - 1, &cp);
         if (c == '\r' && at(lx, 2) == '\n') {
             adv(lx, 3);
-            skip_indent(lx, sp->indent);
+            skip_indent(lx, sp);
             return;
         }
         sbuf_put(b, lx->s + lx->pos + 1, (size_t)(n ? n : 1));
@@ -503,7 +504,7 @@ static int lex_body(lexer *lx, const strspec *sp, sbuf *b)
     memset(b, 0, sizeof *b);
     sbuf_put(b, "", 0);
     if (sp->term < 0)
-        skip_indent(lx, sp->indent);
+        skip_indent(lx, sp);
     for (;;) {
         int c = at(lx, 0);
         if (sp->term < 0) {
@@ -533,7 +534,7 @@ static int lex_body(lexer *lx, const strspec *sp, sbuf *b)
             sbuf_byte(b, '\n');
             adv(lx, 1);
             if (sp->term < 0)
-                skip_indent(lx, sp->indent);
+                skip_indent(lx, sp);
         } else {
             sbuf_byte(b, c);
             adv(lx, 1);

@@ -460,6 +460,26 @@ static nxv *to_template_b(int argc, nxv **argv)
     return nxi_map_leaves(argv[0], template_leaf, NULL);
 }
 
+static nxv *donatable_leaf(nxv *leaf, void *ctx)
+{
+    (void)ctx;
+    nx_tensor *t = nxi_to_tensor(leaf);
+    nx_tensor *d = t ? nx_donatable(t) : NULL;
+    return d ? nxi_tensor_value(d) : t ? nxi_raise_from_nx() : NULL;
+}
+
+static nxv *donatable_b(int argc, nxv **argv)
+{
+    (void)argc;
+    return nxi_map_leaves(argv[0], donatable_leaf, NULL);
+}
+
+static nxv *is_donatable_b(int argc, nxv **argv)
+{
+    (void)argc;
+    return nxv_bool(argv[0]->kind == NXV_TENSOR && nx_is_donatable(argv[0]->tensor));
+}
+
 /* ---------------------------------------------------------------- types */
 
 static nxv *type_b(int argc, nxv **argv)
@@ -893,6 +913,8 @@ const nxi_func nxi_nx_funcs[] = {
     { "Nx", "to_number", 1, 1, to_number_b },
     { "Nx", "to_tensor", 1, 1, to_tensor_b },
     { "Nx", "to_template", 1, 1, to_template_b },
+    { "Nx", "donatable", 1, 1, donatable_b },
+    { "Nx", "donatable?", 1, 1, is_donatable_b },
     { "Nx", "type", 1, 1, type_b },
     { "Nx", "as_type", 2, 2, as_type_b },
     { "Nx", "bitcast", 2, 2, bitcast_b },

@@ -5,7 +5,7 @@
  *
  * Shapes worth knowing (beyond ast.h):
  * - `x |> f(a)` stays OP "|>"; `a..b//c` is OP ".." with .step; a bare `..` (as in
- *   t[..]) is OP ".." with NULL .lhs and .rhs; `-1` and `-1.5` are folded into literals.
+ *   t[..]) is 0..-1//1, as Elixir defines it; `-1` and `-1.5` are folded into literals.
  * - `not a in b` is UNARY not (OP in a b), as Elixir rewrites it.
  * - A call's do-block is a last keyword argument [do: body, else: body, ...]: a body is an
  *   AST_BLOCK, or an AST_FN holding the clauses when it is written as `pattern -> expr`
@@ -467,6 +467,8 @@ static nxi_ast *parse_map(parser *p, const nxi_token *t, const char *module)
             break;
         next(p);
     }
+    if (base && pairs.n == 0)
+        unexpected(p, peek(p));
     expect(p, TK_RBRACE);
 done:;
     nxi_ast *a = mk_kids(AST_MAP, t, &pairs);
@@ -1123,13 +1125,18 @@ static nxi_ast *parse_unary(parser *p)
     }
     case OPC_CONCAT:
         if (strcmp(t->text, "..") == 0) {
-            /* a bare `..`, the full range (t[..]) */
             const nxi_token *nt = peek_at(p, 1);
             if (starts_arg(nt) || (nt->kind == TK_OP && nt->op == OPC_DUAL && !nt->space))
                 unexpected(p, t);
+            /* Elixir's `..` is 0..-1//1 */
             next(p);
             a = mk(AST_OP, t);
             a->text = "..";
+            a->lhs = mk(AST_INT, t);
+            a->rhs = mk(AST_INT, t);
+            a->rhs->i = -1;
+            a->step = mk(AST_INT, t);
+            a->step->i = 1;
             return a;
         }
         unexpected(p, t);
@@ -1173,7 +1180,7 @@ static nxi_ast *build_binary(parser *p, const nxi_token *op, nxi_ast *l, nxi_ast
         return a;
     }
     if (op->op == OPC_TERNARY) {
-        if (l->kind != AST_OP || strcmp(l->text, "..") != 0 || !l->lhs || l->step)
+        if (l->kind != AST_OP || strcmp(l->text, "..") != 0 || l->step)
             perr(p, op, "SyntaxError", 0,
                  "the range step operator (//) must immediately follow the range definition "
                  "operator (..), for example: 1..9//2");
