@@ -204,6 +204,18 @@ else
     failed=$((failed + 1))
 fi
 
+# The interpreter under libFuzzer for a minute (scripts/fuzz.sh runs longer by hand).
+step "fuzzing the interpreter for 60s (scripts/fuzz.sh)"
+if timeout 600 bash scripts/fuzz.sh "${NXC_FUZZ_SECONDS:-60}" eval >"$logs/fuzz.log" 2>&1; then
+    tail -n 4 "$logs/fuzz.log" | sed 's/^/  fuzz | /'
+    echo "fuzz: ok"
+    passed=$((passed + 1))
+else
+    echo "fuzz: FAILED (reproducer in build-fuzz/)"
+    tail -n 40 "$logs/fuzz.log"
+    failed=$((failed + 1))
+fi
+
 step "done in $((SECONDS - started))s"
 done_summary=1
 echo "tests: $passed passed, $failed failed"

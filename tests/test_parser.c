@@ -72,6 +72,20 @@ static void sx_quoted(sx_buf *s, const char *t, size_t n)
 
 static void sx(sx_buf *s, const nxi_ast *a);
 
+/* "(head x y)", y optional. */
+static void sx_form(sx_buf *s, const char *head, const nxi_ast *x, const nxi_ast *y)
+{
+    sx_str(s, "(");
+    sx_str(s, head);
+    sx_str(s, " ");
+    sx(s, x);
+    if (y) {
+        sx_str(s, " ");
+        sx(s, y);
+    }
+    sx_str(s, ")");
+}
+
 static void sx_list(sx_buf *s, nxi_ast *const *k, int n, const char *first_sep)
 {
     for (int i = 0; i < n; i++) {
@@ -193,8 +207,11 @@ static void sx(sx_buf *s, const nxi_ast *a)
         }
         sx_str(s, ")");
         break;
-    case AST_UNARY: sx_str(s, "(u"); sx_str(s, a->text); sx_str(s, " "); sx(s, a->lhs); sx_str(s, ")"); break;
-    case AST_MATCH: sx_str(s, "(= "); sx(s, a->lhs); sx_str(s, " "); sx(s, a->rhs); sx_str(s, ")"); break;
+    case AST_UNARY:
+        snprintf(f, sizeof f, "u%s", a->text);
+        sx_form(s, f, a->lhs, NULL);
+        break;
+    case AST_MATCH: sx_form(s, "=", a->lhs, a->rhs); break;
     case AST_CALL:
         sx_str(s, "(call ");
         if (a->lhs) {
@@ -211,9 +228,20 @@ static void sx(sx_buf *s, const nxi_ast *a)
         sx_list(s, a->kids, a->n, " ");
         sx_str(s, ")");
         break;
-    case AST_ANON_CALL: sx_str(s, "(.() "); sx(s, a->lhs); sx_list(s, a->kids, a->n, " "); sx_str(s, ")"); break;
-    case AST_DOT: sx_str(s, "(. "); sx(s, a->lhs); sx_str(s, " "); sx_str(s, a->text); sx_str(s, ")"); break;
-    case AST_ACCESS: sx_str(s, "(at "); sx(s, a->lhs); sx_str(s, " "); sx(s, a->rhs); sx_str(s, ")"); break;
+    case AST_ANON_CALL:
+        sx_str(s, "(.() ");
+        sx(s, a->lhs);
+        sx_list(s, a->kids, a->n, " ");
+        sx_str(s, ")");
+        break;
+    case AST_DOT:
+        sx_str(s, "(. ");
+        sx(s, a->lhs);
+        sx_str(s, " ");
+        sx_str(s, a->text);
+        sx_str(s, ")");
+        break;
+    case AST_ACCESS: sx_form(s, "at", a->lhs, a->rhs); break;
     case AST_FN: sx_str(s, "(fn"); sx_clauses(s, a->clauses, a->n); sx_str(s, ")"); break;
     case AST_CAPTURE: sx_str(s, "(& "); sx(s, a->lhs); sx_str(s, ")"); break;
     case AST_CAPTURE_ARG: sx_str(s, "&"); sx_int(s, a->i); break;
@@ -232,7 +260,12 @@ static void sx(sx_buf *s, const nxi_ast *a)
         sx_str(s, ")");
         break;
     case AST_COND: sx_str(s, "(cond"); sx_clauses(s, a->clauses, a->n); sx_str(s, ")"); break;
-    case AST_CASE: sx_str(s, "(case "); sx(s, a->lhs); sx_clauses(s, a->clauses, a->n); sx_str(s, ")"); break;
+    case AST_CASE:
+        sx_str(s, "(case ");
+        sx(s, a->lhs);
+        sx_clauses(s, a->clauses, a->n);
+        sx_str(s, ")");
+        break;
     case AST_SIGIL:
         sx_str(s, "(~");
         sx_str(s, a->text);
@@ -293,7 +326,8 @@ static void expect_error(const char *code, size_t len, const char *kind, const c
 }
 
 #define EXPECT_ERROR(code, kind, msg) expect_error((code), strlen(code), (kind), (msg), 0)
-#define EXPECT_INCOMPLETE(code, msg) expect_error((code), strlen(code), "TokenMissingError", (msg), 1)
+#define EXPECT_INCOMPLETE(code, msg) \
+    expect_error((code), strlen(code), "TokenMissingError", (msg), 1)
 
 /* ---- the conformance cases: a small JSON reader for their "code" strings ---- */
 
@@ -592,6 +626,8 @@ Test(parser, precedence)
     EXPECT_TREE("a * -b", "(* a (u- b))");
     EXPECT_TREE("x - 1", "(- x 1)");
     EXPECT_TREE("x -1", "(- x 1)");
+    EXPECT_TREE("IO.puts -1", "(call IO.puts!np -1)");
+    EXPECT_TREE("IO.puts - 1", "(- (call IO.puts!np) 1)");
     EXPECT_TREE("x >>> 2 <<< 1", "(<<< (>>> x 2) 1)");
     EXPECT_TREE("x when y", "(when x y)");
     EXPECT_TREE("a =~ b", "(=~ a b)");
@@ -648,8 +684,9 @@ Test(parser, literals)
 Test(parser, strings_and_interpolation)
 {
     EXPECT_TREE("\"a #{x} b\"", "(<> \"a \" (<> (call Kernel.to_string x) \" b\"))");
-    EXPECT_TREE("\"#{a}#{b}#{c}#{d}\"", "(<> (<> (call Kernel.to_string a) (call Kernel.to_string b)) "
-                                          "(<> (call Kernel.to_string c) (call Kernel.to_string d)))");
+    EXPECT_TREE("\"#{a}#{b}#{c}#{d}\"",
+                "(<> (<> (call Kernel.to_string a) (call Kernel.to_string b)) "
+                "(<> (call Kernel.to_string c) (call Kernel.to_string d)))");
     EXPECT_TREE("\"#{x}\"", "(call Kernel.to_string x)");
     EXPECT_TREE("\"#{}\"", "\"\"");
     EXPECT_TREE("\"#{a; b}\"", "(call Kernel.to_string (block a b))");

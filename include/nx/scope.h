@@ -25,5 +25,9 @@ NX_API void nx_release(nx_tensor *t);
 /* The one allocation funnel of the library (strings it returns are freed with nx_free). */
 NX_API void *nx_alloc(size_t bytes);
 NX_API void nx_free(void *p);
+/* Refuses (with a MemoryError) any single allocation larger than `bytes`; 0 removes the
+ * limit. For embedded use, and for fuzzing, where a huge shape must fail rather than
+ * exhaust the machine. */
+NX_API void nx_set_alloc_limit(size_t bytes);
 
 #endif

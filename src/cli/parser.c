@@ -17,7 +17,12 @@
  * - ~s and ~c sigils are strings and charlists; other sigils are AST_SIGIL, contents raw.
  * - %Name{...} is AST_MAP with .module "Name". &name/2 has a CALL name with no
  *   arguments and .parens 0 on the left of "/", like &Mod.name/2.
- * - `ident -1` is a subtraction (Elixir decides by whether ident is a variable). */
+ * - `ident -1` is a subtraction (Elixir decides by whether ident is a variable);
+ *   `Mod.fun -1` is a call.
+ * Errors: the lexer's (see lexer.h); "SyntaxError: syntax error before: X" here, or a
+ * TokenMissingError "syntax error: expression is incomplete" (.incomplete) at the end of
+ * input; "CompileError" for what Elixir rejects when compiling rather than parsing
+ * (unknown bitstring specifiers, case/cond without -> clauses). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -830,7 +835,9 @@ static nxi_ast *call_rest(parser *p, const nxi_token *t, const char *module, nxi
         next(p);
         args = parse_call_args(p);
         parens = 1;
-    } else if (noparen_ok && starts_arg(nt)) {
+    } else if (noparen_ok && (starts_arg(nt) || (module && nt->kind == TK_OP && nt->space &&
+                                                  nt->op == OPC_DUAL && !peek_at(p, 1)->space))) {
+        /* IO.puts -1 is a call (a remote name is never a variable); x -1 stays x - 1 */
         args = parse_noparen_args(p);
     }
     if (is(p, TK_DO) && !p->no_do)

@@ -1,0 +1,1 @@
+~MAT[1 Inf NaN]

@@ -1,0 +1,1 @@
+Nx.donatable?(t)

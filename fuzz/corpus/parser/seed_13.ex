@@ -1,0 +1,1 @@
+fun.(Nx.tensor(0))

@@ -1,0 +1,1 @@
+k = Nx.Random.key(1)

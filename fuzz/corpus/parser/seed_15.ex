@@ -1,0 +1,1 @@
+Nx.Type.float?({:f, 32})

@@ -1,0 +1,1 @@
+minus_one = Nx.tensor(-1)

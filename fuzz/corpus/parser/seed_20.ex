@@ -1,0 +1,1 @@
+left = Nx.tensor([[1, 2]])

@@ -1,0 +1,1 @@
+Nx.imag(Complex.new(1, 2))

@@ -1,0 +1,1 @@
+p |> Nx.dot(l) |> Nx.dot(u)

@@ -1,0 +1,1 @@
+Nx.window_sum(t, {1, 2, 1})

@@ -1,0 +1,1 @@
+Nx.tensor(Complex.new(1, -1))

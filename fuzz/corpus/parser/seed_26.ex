@@ -1,0 +1,1 @@
+Nx.tensor(123) |> Nx.to_list()

@@ -1,0 +1,1 @@
+{left, right} = Nx.split(t, -1)

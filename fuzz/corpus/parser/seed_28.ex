@@ -1,0 +1,1 @@
+Nx.iota({2, 3}) |> Nx.to_list()

@@ -1,0 +1,1 @@
+Nx.Type.to_string({:f8_e4m3fn, 8})

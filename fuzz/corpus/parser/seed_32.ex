@@ -1,0 +1,1 @@
+t[1..-1//1] # Drop the first "row"

@@ -1,0 +1,1 @@
+{Nx.donatable?(a), Nx.donatable?(b)}

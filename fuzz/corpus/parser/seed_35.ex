@@ -1,0 +1,1 @@
+receive do {:sum, value} -> value end

@@ -1,0 +1,5 @@
+x = """
+  heredoc #{1 + 1}
+    indented \
+  continued
+  """

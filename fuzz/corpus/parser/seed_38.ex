@@ -1,0 +1,1 @@
+<<1::32-native, 2::float-32, x::signed-integer-size(16)-little, "abc", 1.0::float-little-64, 255, 1::1, a::binary-size(4)>>

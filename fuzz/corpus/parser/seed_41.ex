@@ -1,0 +1,4 @@
+cond do
+  x > 0 -> :pos
+  true -> :other
+end

@@ -1,0 +1,6 @@
+if c do
+  a
+else
+  b
+end
+unless c, do: a, else: b

@@ -1,0 +1,1 @@
+'charlist #{1}' ++ ~c"x" ++ ~w(a b c)

@@ -1,0 +1,1 @@
+:"quoted atom" && :foo? || :+ and ?a == 97 or not x in [1, 2]

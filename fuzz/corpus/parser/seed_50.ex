@@ -1,0 +1,4 @@
+f.(x).(y)
+:math.pi()
+:erlang.float(1)
+IO.puts "x"

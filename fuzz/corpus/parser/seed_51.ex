@@ -1,0 +1,3 @@
+import Nx, only: [tensor: 2]
+alias Nx.LinAlg
+use Nx.Defn.Kernel

@@ -1,0 +1,1 @@
+~VEC[1+2i -2+1i]f16 ~MAT(1) ~MAT{1} ~MAT<1> ~MAT|1| ~MAT/1/ ~MAT"1" ~MAT'1'

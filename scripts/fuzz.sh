@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# scripts/fuzz.sh [SECONDS] [TARGET]: builds a libFuzzer target with clang (ASan + UBSan)
+# and runs it for SECONDS (default 600) on its corpus in fuzz/corpus/TARGET, adding what
+# it finds to a scratch corpus in build-fuzz/. Targets: eval (default: lexer, parser,
+# evaluator, bindings, printing) and parser. Exits non-zero on a crash, leak or timeout;
+# the reproducer is left in build-fuzz/.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+seconds=${1:-600}
+target=${2:-eval}
+out=build-fuzz
+mkdir -p "$out/corpus-$target"
+
+sources=(src/core/*.c src/ops/*.c src/backend/cpu/*.c)
+for f in src/cli/*.c; do
+    [ "$f" = src/cli/main.c ] || sources+=("$f")
+done
+flags=(-g -O1 -std=gnu17 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+       -Iinclude -Isrc -Wall -Wextra -Werror)
+case "$target" in
+    eval) clang "${flags[@]}" fuzz/fuzz_eval.c "${sources[@]}" -lm -lpthread -o "$out/fuzz_eval" ;;
+    parser) clang "${flags[@]}" -DNXI_FUZZ_ARENA_STUB fuzz/fuzz_parser.c src/cli/lexer.c src/cli/parser.c \
+                -o "$out/fuzz_parser" ;;
+    *) echo "fuzz.sh: unknown target $target (eval or parser)" >&2; exit 2 ;;
+esac
+
+seeds=fuzz/corpus/parser
+echo "fuzz.sh: running $target for ${seconds}s"
+ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 \
+    "$out/fuzz_$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+    -artifact_prefix="$out/" -print_final_stats=1 "$out/corpus-$target" "$seeds" 2>&1 \
+    | grep -avE '^#[0-9]+\s+(NEW|REDUCE|pulse)' | tail -n 25
