@@ -16,6 +16,7 @@ extern "C" {
 #include "nx/create.h"
 #include "nx/convert.h"
 #include "nx/inspect.h"
+#include "nx/elementwise.h"
 
 #ifdef __cplusplus
 }

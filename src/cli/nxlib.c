@@ -9,9 +9,11 @@ extern const nxi_func nxi_kernel_funcs[];
 extern const nxi_func nxi_nx_funcs[];
 extern const nxi_func nxi_type_funcs[];
 extern const nxi_func nxi_const_funcs[];
+extern const nxi_func nxi_math_funcs[];
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
+    nxi_math_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
     nxi_kernel_funcs,

@@ -97,7 +97,7 @@ nx_tensor *nxi_to_tensor(nxv *v)
     if (v && v->kind == NXV_TENSOR)
         return v->tensor;
     if (nxi_number_of(v, &n) == 0) {
-        nx_tensor *t = nx_scalar(n, NX_TYPE_NONE);
+        nx_tensor *t = nx_number_tensor(n);   /* typed as a number operand in binary ops */
         if (!t)
             nxi_raise_from_nx();
         return t;

@@ -12,7 +12,10 @@ typedef enum nx_op {
     NX_OP_COUNT
 } nx_op;
 
-typedef enum { NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_ELEMENTWISE, NX_OPK_REDUCE } nx_op_kind;
+typedef enum { NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_UNARY, NX_OPK_BINARY, NX_OPK_REDUCE } nx_op_kind;
+
+/* Op flags (the last column of ops.def). */
+#define NX_OPF_COMMUTATIVE 1u
 
 typedef struct nxop_info {
     const char *name;
@@ -26,6 +29,7 @@ extern const nxop_info nxop_table[NX_OP_COUNT];
 typedef struct nxop_params {
     int axis;                 /* iota: the counted axis, or -1 for row-major position */
     int axes[NX_MAX_RANK];    /* broadcast: output axis of each input axis */
+    int bits;                 /* population_count, count_leading_zeros: the logical width */
 } nxop_params;
 
 /* A kernel fills `out` (its buffer already allocated) from `in`; returns 0, or -1 with an

@@ -20,6 +20,8 @@ struct nx_tensor {
     int rank;
     int vrank;
     bool donatable;                  /* Nx.donatable: never set on results */
+    bool weak;                       /* made from a plain number: typed by merge_number */
+    nx_number weak_value;            /* that number, exactly as given */
     int64_t dims[NX_MAX_RANK];
     const char *names[NX_MAX_RANK];
     int64_t size;                    /* elements over all axes */
