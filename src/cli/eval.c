@@ -76,9 +76,14 @@ static nxv *arith(const char *op, nxv *l, nxv *r)
             if (op[1] == '*') {
                 if (y < 0)
                     return nxv_float(pow((double)x, (double)y));
-                z = 1;
-                for (nxi_int k = 0; k < y && !overflow; k++)
-                    overflow = __builtin_mul_overflow(z, x, &z);
+                /* |x| >= 2 overflows within 127 steps; 0, 1 and -1 are answered directly. */
+                if (x == 0 || x == 1)
+                    z = y == 0 ? 1 : x;
+                else if (x == -1)
+                    z = y % 2 ? -1 : 1;
+                else
+                    for (z = 1; y > 0 && !overflow; y--)
+                        overflow = __builtin_mul_overflow(z, x, &z);
                 break;
             }
             overflow = __builtin_mul_overflow(x, y, &z);

@@ -10,10 +10,20 @@ extern const nxi_func nxi_nx_funcs[];
 extern const nxi_func nxi_type_funcs[];
 extern const nxi_func nxi_const_funcs[];
 extern const nxi_func nxi_math_funcs[];
+/* Families that are being built define these in their own nxlib_<family>.c; until then
+ * the weak declarations leave them NULL and lookups skip them. */
+extern const nxi_func nxi_reduce_funcs[] __attribute__((weak));
+extern const nxi_func nxi_layout_funcs[] __attribute__((weak));
+extern const nxi_func nxi_index_funcs[] __attribute__((weak));
+extern const nxi_func nxi_sort_funcs[] __attribute__((weak));
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
     nxi_math_funcs,
+    nxi_reduce_funcs,
+    nxi_layout_funcs,
+    nxi_index_funcs,
+    nxi_sort_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
     nxi_kernel_funcs,
@@ -25,7 +35,7 @@ const nxi_func *nxi_lookup(const char *module, const char *name, int arity)
     if (!module || !name)
         return NULL;
     for (int t = 0; t < NTABLES; t++)
-        for (const nxi_func *f = tables[t]; f->name; f++)
+        for (const nxi_func *f = tables[t]; f && f->name; f++)
             if (arity >= f->min_arity && arity <= f->max_arity && !strcmp(f->name, name) &&
                 !strcmp(f->module, module))
                 return f;
@@ -37,7 +47,7 @@ int nxi_module_exists(const char *module)
     if (!module)
         return 0;
     for (int t = 0; t < NTABLES; t++)
-        for (const nxi_func *f = tables[t]; f->name; f++)
+        for (const nxi_func *f = tables[t]; f && f->name; f++)
             if (!strcmp(f->module, module))
                 return 1;
     return 0;
@@ -46,7 +56,7 @@ int nxi_module_exists(const char *module)
 void nxi_each_function(void (*each)(const char *module, const char *name, void *ctx), void *ctx)
 {
     for (int t = 0; t < NTABLES; t++)
-        for (const nxi_func *f = tables[t]; f->name; f++) {
+        for (const nxi_func *f = tables[t]; f && f->name; f++) {
             /* Arities of one name are listed together: report the name once. */
             if (f != tables[t] && !strcmp(f[-1].name, f->name) && !strcmp(f[-1].module, f->module))
                 continue;

@@ -39,6 +39,9 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define BIND_CREATE(name)
 #define BIND_CONVERT(name)
 #define BIND_SHAPE(name)
+#define BIND_REDUCE(name)
+#define BIND_INDEX(name)
+#define BIND_SORT(name)
 #define NX_OP(name, arity, kind, flags) BIND_##kind(name)
 #include "ops.def"
 #undef NX_OP
@@ -48,6 +51,9 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define ENTRY_CREATE(name)
 #define ENTRY_CONVERT(name)
 #define ENTRY_SHAPE(name)
+#define ENTRY_REDUCE(name)
+#define ENTRY_INDEX(name)
+#define ENTRY_SORT(name)
 const nxi_func nxi_math_funcs[] = {
 #define NX_OP(name, arity, kind, flags) ENTRY_##kind(name)
 #include "ops.def"

@@ -12,7 +12,10 @@ typedef enum nx_op {
     NX_OP_COUNT
 } nx_op;
 
-typedef enum { NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_UNARY, NX_OPK_BINARY, NX_OPK_REDUCE } nx_op_kind;
+typedef enum {
+    NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_UNARY, NX_OPK_BINARY, NX_OPK_REDUCE,
+    NX_OPK_INDEX, NX_OPK_SORT
+} nx_op_kind;
 
 /* Op flags (the last column of ops.def). */
 #define NX_OPF_COMMUTATIVE 1u

@@ -361,6 +361,9 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
 #define DEFINE_CREATE(name)
 #define DEFINE_CONVERT(name)
 #define DEFINE_SHAPE(name)
+#define DEFINE_REDUCE(name)
+#define DEFINE_INDEX(name)
+#define DEFINE_SORT(name)
 #define NX_OP(name, arity, kind, flags) DEFINE_##kind(name)
 #include "ops.def"
 #undef NX_OP
