@@ -17,6 +17,10 @@ extern "C" {
 #include "nx/convert.h"
 #include "nx/inspect.h"
 #include "nx/elementwise.h"
+#include "nx/reduce.h"
+#include "nx/layout.h"
+#include "nx/index.h"
+#include "nx/sort.h"
 
 #ifdef __cplusplus
 }
