@@ -46,28 +46,6 @@
         return 0; \
     }
 
-#define DEFINE_KERNEL(name) \
-    int nxcpu_##name(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p) \
-    { \
-        (void)p; \
-        nxcpu_binary_loop *loop = name##_loops[in[0]->type]; \
-        if (!loop) \
-            return nxerr_set(NX_RUNTIME_ERROR, "nxc has no " #name " kernel for %s", nx_type_name(in[0]->type)); \
-        nxcpu_each_binary(in[0], in[1], out, loop); \
-        return 0; \
-    }
-
-#define GEN_INT(name, OUT, expr) \
-    LOOP(name, u8, uint8_t, OUT(uint8_t), expr(uint8_t)) LOOP(name, u16, uint16_t, OUT(uint16_t), expr(uint16_t)) \
-    LOOP(name, u32, uint32_t, OUT(uint32_t), expr(uint32_t)) LOOP(name, u64, uint64_t, OUT(uint64_t), expr(uint64_t)) \
-    LOOP(name, s8, int8_t, OUT(int8_t), expr(int8_t)) LOOP(name, s16, int16_t, OUT(int16_t), expr(int16_t)) \
-    LOOP(name, s32, int32_t, OUT(int32_t), expr(int32_t)) LOOP(name, s64, int64_t, OUT(int64_t), expr(int64_t))
-#define GEN_FLOAT(name, OUT, expr) \
-    LOOP(name, f32, float, OUT(float), expr(float)) LOOP(name, f64, double, OUT(double), expr(double))
-#define INT_ENTRIES(name) \
-    [NX_U8] = name##_u8, [NX_U16] = name##_u16, [NX_U32] = name##_u32, [NX_U64] = name##_u64, \
-    [NX_S8] = name##_s8, [NX_S16] = name##_s16, [NX_S32] = name##_s32, [NX_S64] = name##_s64,
-#define FLOAT_ENTRIES(name) [NX_F32] = name##_f32, [NX_F64] = name##_f64,
 
 #define LOOP_TYPE nxcpu_binary_loop
 #include "backend/cpu/typegen.h"
