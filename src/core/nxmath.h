@@ -71,6 +71,11 @@ static inline double nxm_sigmoid(double x)
     return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
 }
 
+static inline long double nxm_sigmoidl(long double x)
+{
+    return x >= 0 ? 1 / (1 + expl(-x)) : expl(x) / (1 + expl(x));
+}
+
 /* The inverse error function: Giles' single-precision approximation refined by two
  * Newton steps on erf in double, which brings it to double precision. */
 static inline double nxm_erf_inv(double y)
@@ -81,6 +86,8 @@ static inline double nxm_erf_inv(double y)
         return INFINITY;
     if (y == -1)
         return -INFINITY;
+    if (y == 0)
+        return y;   /* keeps the sign of zero */
     double w = -log((1.0 - y) * (1.0 + y)), x;
     if (w < 5.0) {
         w -= 2.5;
@@ -106,11 +113,27 @@ static inline double nxm_erf_inv(double y)
         x = 2.83297682 + x * w;
     }
     x *= y;
-    for (int i = 0; i < 2; i++) {
-        double err = erf(x) - y;
-        x -= err / (1.1283791670955126 * exp(-x * x));   /* erf'(x) = 2/sqrt(pi) e^(-x^2) */
+    /* Newton in long double: on erf(x) = y near 0; for |y| >= 0.5 on
+     * log(erfc(|x|)) = log(1 - |y|) (1 - |y| is exact there), which stays well conditioned
+     * into the tail where erf(x) - y would cancel to nothing. */
+    long double lx = x, ly = y, ax = fabsl(lx), target = 1.0L - fabsl(ly);
+    for (int i = 0; i < 8; i++) {
+        long double deriv = 1.1283791670955125739L * expl(-ax * ax);   /* 2/sqrt(pi) e^(-x^2) */
+        if (deriv == 0)
+            break;
+        long double step;
+        if (fabsl(ly) >= 0.5L) {
+            long double c = erfcl(ax);
+            step = (logl(c) - logl(target)) * c / deriv;
+        } else {
+            step = -(erfl(lx) - ly) / deriv * (lx < 0 ? -1 : 1);
+        }
+        ax += step;
+        lx = ly < 0 ? -ax : ax;
+        if (fabsl(step) <= 1e-19L * ax)
+            break;
     }
-    return x;
+    return (double)lx;
 }
 
 static inline int64_t nxm_popcount(uint64_t v, int bits)

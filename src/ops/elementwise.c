@@ -91,6 +91,18 @@ static nx_type native_type(nx_type t)
     }
 }
 
+/* A type in which two operands compare exactly: the binary type when it holds both
+ * (it does unless integers meet floats or u64 meets a signed type), else f64. */
+static nx_type comparison_type(nx_type a, nx_type b, nx_type bt)
+{
+    int ia = nx_type_is_integer(a), ib = nx_type_is_integer(b);
+    if (ia != ib && !nx_type_is_complex(bt))
+        return NX_F64;
+    if (ia && ib && (a == NX_U64 || b == NX_U64) && (!nx_type_is_unsigned(a) || !nx_type_is_unsigned(b)))
+        return NX_F64;
+    return bt;
+}
+
 /* ---------------------------------------------------------------- messages */
 
 static nx_tensor *no_complex(nx_op op, int arity)
@@ -181,8 +193,13 @@ static nx_tensor *unary(nx_op op, const nx_tensor *t)
     default:
         return nxerr_null(NX_RUNTIME_ERROR, "%s is not a unary op", nxop_table[op].name);
     }
-    /* Math on integers computes in the float output type; everything else in the input's. */
-    nx_type compute = native_type(rules[op] == R_MATH || rules[op] == R_MATH_REAL ? out : in);
+    /* Math on integers computes in the float output type; everything else in the input's.
+     * Math on the narrow floats goes through f64 so that it rounds once, to the narrow
+     * type (through f32 it would round twice). */
+    int math = rules[op] == R_MATH || rules[op] == R_MATH_REAL;
+    nx_type compute = native_type(math ? out : in);
+    if (math && compute == NX_F32 && out != NX_F32)
+        compute = NX_F64;
     nx_tensor *x = converted(t, compute);
     if (!x)
         return NULL;
@@ -314,9 +331,14 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
     nx_type out_type = binary_out_type(op, bt, complex);
     if (out_type == NX_TYPE_NONE)
         return NULL;
-    /* Equality and logic compare in the operands' type; arithmetic computes in the output's. */
-    nx_type compute = rules[op] == R_EQUALITY || rules[op] == R_ORDER ? bt : out_type;
+    /* Comparisons compare values, whatever the types: in a type that holds both exactly
+     * (f64 for integers against floats); arithmetic computes in the output type. */
+    int compares = rules[op] == R_EQUALITY || rules[op] == R_ORDER;
+    nx_type compute = compares ? comparison_type(a->type, b->type, bt) : out_type;
     nx_type native = native_type(compute);
+    /* pow and atan2 on narrow floats round once, from f64. */
+    if ((op == NX_OP_pow || op == NX_OP_atan2) && native == NX_F32 && out_type != NX_F32)
+        native = NX_F64;
     if (native == NX_TYPE_NONE)
         return complex_not_yet(op, 2);
 
