@@ -12,10 +12,10 @@ extern const nxi_func nxi_const_funcs[];
 extern const nxi_func nxi_math_funcs[];
 /* Families that are being built define these in their own nxlib_<family>.c; until then
  * the weak declarations leave them NULL and lookups skip them. */
-extern const nxi_func nxi_reduce_funcs[] __attribute__((weak));
-extern const nxi_func nxi_layout_funcs[] __attribute__((weak));
-extern const nxi_func nxi_index_funcs[] __attribute__((weak));
-extern const nxi_func nxi_sort_funcs[] __attribute__((weak));
+extern const nxi_func nxi_reduce_funcs[];   /* src/cli/nxlib_reduce.c */
+extern const nxi_func nxi_layout_funcs[];   /* src/cli/nxlib_layout.c */
+extern const nxi_func nxi_index_funcs[];    /* src/cli/nxlib_index.c */
+extern const nxi_func nxi_sort_funcs[];   /* src/cli/nxlib_sort.c */
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,

@@ -33,6 +33,24 @@ typedef struct nxop_params {
     int axis;                 /* iota: the counted axis, or -1 for row-major position */
     int axes[NX_MAX_RANK];    /* broadcast: output axis of each input axis */
     int bits;                 /* population_count, count_leading_zeros: the logical width */
+    int tie_high;             /* argmax, argmin (axis: the reduced one): 1 for tie_break: :high */
+    /* layout ops (src/ops/layout.c). axis: concatenate, stack; axes: transpose (output axis
+     * i is input axis axes[i]), reverse (the first count entries, sorted). */
+    int count;                /* concatenate, stack: inputs; reverse: axes */
+    struct {
+        int64_t low[NX_MAX_RANK], high[NX_MAX_RANK], interior[NX_MAX_RANK];
+    } pad;
+    struct {                  /* slice, put_slice: starts already clamped unless dynamic */
+        int64_t start[NX_MAX_RANK], length[NX_MAX_RANK], stride[NX_MAX_RANK];
+        int dynamic[NX_MAX_RANK];   /* > 0: in[dynamic] is the axis's scalar start tensor */
+    } slice;
+    /* sorting (src/ops/sort.c). axis: sort, argsort (top_k: always the last). */
+    struct {
+        int desc;             /* 1: descending (NaN first), 0: ascending (NaN last) */
+        int stable;           /* equal keys keep their input order (the cpu kernels always do) */
+        int64_t k;            /* top_k: how many along the last axis */
+        nx_tensor *indices;   /* top_k's second result, its buffer already allocated */
+    } sort;
 } nxop_params;
 
 /* A kernel fills `out` (its buffer already allocated) from `in`; returns 0, or -1 with an
