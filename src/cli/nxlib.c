@@ -9,13 +9,12 @@ extern const nxi_func nxi_kernel_funcs[];
 extern const nxi_func nxi_nx_funcs[];
 extern const nxi_func nxi_type_funcs[];
 extern const nxi_func nxi_const_funcs[];
+/* One array per op family, each in its own src/cli/nxlib_<family>.c. */
 extern const nxi_func nxi_math_funcs[];
-/* Families that are being built define these in their own nxlib_<family>.c; until then
- * the weak declarations leave them NULL and lookups skip them. */
-extern const nxi_func nxi_reduce_funcs[];   /* src/cli/nxlib_reduce.c */
-extern const nxi_func nxi_layout_funcs[];   /* src/cli/nxlib_layout.c */
-extern const nxi_func nxi_index_funcs[];    /* src/cli/nxlib_index.c */
-extern const nxi_func nxi_sort_funcs[];   /* src/cli/nxlib_sort.c */
+extern const nxi_func nxi_reduce_funcs[];
+extern const nxi_func nxi_layout_funcs[];
+extern const nxi_func nxi_index_funcs[];
+extern const nxi_func nxi_sort_funcs[];
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
@@ -35,7 +34,7 @@ const nxi_func *nxi_lookup(const char *module, const char *name, int arity)
     if (!module || !name)
         return NULL;
     for (int t = 0; t < NTABLES; t++)
-        for (const nxi_func *f = tables[t]; f && f->name; f++)
+        for (const nxi_func *f = tables[t]; f->name; f++)
             if (arity >= f->min_arity && arity <= f->max_arity && !strcmp(f->name, name) &&
                 !strcmp(f->module, module))
                 return f;
@@ -47,7 +46,7 @@ int nxi_module_exists(const char *module)
     if (!module)
         return 0;
     for (int t = 0; t < NTABLES; t++)
-        for (const nxi_func *f = tables[t]; f && f->name; f++)
+        for (const nxi_func *f = tables[t]; f->name; f++)
             if (!strcmp(f->module, module))
                 return 1;
     return 0;
@@ -56,7 +55,7 @@ int nxi_module_exists(const char *module)
 void nxi_each_function(void (*each)(const char *module, const char *name, void *ctx), void *ctx)
 {
     for (int t = 0; t < NTABLES; t++)
-        for (const nxi_func *f = tables[t]; f && f->name; f++) {
+        for (const nxi_func *f = tables[t]; f->name; f++) {
             /* Arities of one name are listed together: report the name once. */
             if (f != tables[t] && !strcmp(f[-1].name, f->name) && !strcmp(f[-1].module, f->module))
                 continue;
