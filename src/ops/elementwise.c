@@ -271,33 +271,6 @@ static int broadcast_shapes(const nx_tensor *a, const nx_tensor *b, int vrank, i
     return 0;
 }
 
-/* The vectorized axes of both operands in order of first appearance (shapes-and-names
- * §4.3); sizes must agree or be 1. Returns their count or -1. */
-static int vectorized_union(const nx_tensor *a, const nx_tensor *b, int64_t *dims, const char **names)
-{
-    int n = 0;
-    const nx_tensor *both[2] = { a, b };
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < both[k]->vrank; i++) {
-            const char *name = both[k]->names[i];
-            int64_t size = both[k]->dims[i];
-            int j = 0;
-            while (j < n && names[j] != name)
-                j++;
-            if (j == n) {
-                names[n] = name;
-                dims[n++] = size;
-            } else if (dims[j] != size && size != 1 && dims[j] != 1) {
-                return nxerr_set(NX_ARGUMENT_ERROR,
-                                 "expected vectorized axis :%s to have the same size in both tensors or to one of them to have size 1, got %lld and %lld",
-                                 name, (long long)size, (long long)dims[j]);
-            } else if (dims[j] == 1) {
-                dims[j] = size;
-            }
-        }
-    return n;
-}
-
 /* A view of t laid out as (the canonical vectorized axes, size 1 where t lacks one)
  * ++ (inner shape left-padded with 1s to `inner` axes). NULL with an error when t's
  * vectorized axes come in another order (a transpose nxc does not do here yet). */
@@ -344,7 +317,7 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
 
     int64_t dims[NX_MAX_RANK];
     const char *names[NX_MAX_RANK] = { 0 };
-    int nv = vectorized_union(a, b, dims, names), rank = 0;
+    int nv = nxfront_vectorized_union(args, 2, dims, names), rank = 0;
     if (nv < 0 || broadcast_shapes(a, b, nv, &rank, dims, names) < 0)
         return NULL;
     nx_tensor *shape_of = nxtensor_new(out_type, rank, dims, names);

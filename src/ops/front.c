@@ -24,3 +24,29 @@ nx_tensor *nxfront_view(const nx_tensor *t, nx_type type, int rank, const int64_
     nxtensor_share_data(out, t);
     return out;
 }
+
+/* The vectorized axes of n operands in order of first appearance (shapes-and-names §4.3);
+ * sizes must agree or be 1. Returns their count or -1. */
+int nxfront_vectorized_union(const nx_tensor *const *ts, int n, int64_t *dims, const char **names)
+{
+    int nv = 0;
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < ts[k]->vrank; i++) {
+            const char *name = ts[k]->names[i];
+            int64_t size = ts[k]->dims[i];
+            int j = 0;
+            while (j < nv && names[j] != name)
+                j++;
+            if (j == nv) {
+                names[nv] = name;
+                dims[nv++] = size;
+            } else if (dims[j] != size && size != 1 && dims[j] != 1) {
+                return nxerr_set(NX_ARGUMENT_ERROR,
+                                 "expected vectorized axis :%s to have the same size in both tensors or to one of them to have size 1, got %lld and %lld",
+                                 name, (long long)size, (long long)dims[j]);
+            } else if (dims[j] == 1) {
+                dims[j] = size;
+            }
+        }
+    return nv;
+}

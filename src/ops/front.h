@@ -16,5 +16,8 @@ int nxfront_check_tensor(const nx_tensor *t);
 /* A new header on t's data (t's backend and buffer) with another shape or type. */
 nx_tensor *nxfront_view(const nx_tensor *t, nx_type type, int rank, const int64_t *dims,
                         const char *const *names, int vrank);
+/* The vectorized axes of n operands in order of first appearance (shapes-and-names §4.3),
+ * into dims/names; sizes must agree or be 1. Returns their count, or -1 with an error. */
+int nxfront_vectorized_union(const nx_tensor *const *ts, int n, int64_t *dims, const char **names);
 
 #endif

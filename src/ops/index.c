@@ -58,32 +58,6 @@ static int too_many_axes(int rank)
 
 /* ---------------------------------------------------------------- vectorized axes */
 
-/* The vectorized axes of n operands in order of first appearance (shapes-and-names §4.3);
- * sizes must agree or be 1. Returns their count or -1. */
-static int vectorized_union(const nx_tensor *const *ts, int n, int64_t *dims, const char **names)
-{
-    int nv = 0;
-    for (int k = 0; k < n; k++)
-        for (int i = 0; i < ts[k]->vrank; i++) {
-            const char *name = ts[k]->names[i];
-            int64_t size = ts[k]->dims[i];
-            int j = 0;
-            while (j < nv && names[j] != name)
-                j++;
-            if (j == nv) {
-                names[nv] = name;
-                dims[nv++] = size;
-            } else if (dims[j] != size && size != 1 && dims[j] != 1) {
-                return nxerr_set(NX_ARGUMENT_ERROR,
-                                 "expected vectorized axis :%s to have the same size in both tensors or to one of them to have size 1, got %lld and %lld",
-                                 name, (long long)size, (long long)dims[j]);
-            } else if (dims[j] == 1) {
-                dims[j] = size;
-            }
-        }
-    return nv;
-}
-
 /* A view of t (data already in `type`) laid out for a kernel: the nv canonical vectorized
  * axes (size 1 where t lacks one) ++ t's inner axes, left-padded with 1s to `inner` axes
  * (inner < 0: t's own inner rank), with vrank nv. NULL with an error when t's vectorized
@@ -239,7 +213,7 @@ nx_tensor *nx_select(const nx_tensor *pred, const nx_tensor *on_true, const nx_t
     int rank = 0;
     if (nxtensor_check_inputs(args, 3) < 0)
         return NULL;
-    int nv = vectorized_union(args, 3, vdims, vnames);
+    int nv = nxfront_vectorized_union(args, 3, vdims, vnames);
     if (nv < 0)
         return NULL;
     nx_type type = nx_type_merge(on_true->type, on_false->type);
@@ -337,7 +311,7 @@ nx_tensor *nx_gather_(const nx_tensor *t, const nx_tensor *indices, nx_gather_op
     int axes[NX_MAX_RANK];
     if (nxtensor_check_inputs(args, 2) < 0)
         return NULL;
-    int nv = vectorized_union(args, 2, vdims, vnames);
+    int nv = nxfront_vectorized_union(args, 2, vdims, vnames);
     if (nv < 0)
         return NULL;
     int ir = inner_rank(indices), r = inner_rank(t);
@@ -406,7 +380,7 @@ nx_tensor *nx_take_(const nx_tensor *t, const nx_tensor *indices, nx_take_opts o
         dims[rank] = inner_dims(t)[i];
         names[rank] = tnames[i];
     }
-    int nv = vectorized_union(args, 2, vdims, vnames);
+    int nv = nxfront_vectorized_union(args, 2, vdims, vnames);
     if (nv < 0)
         return NULL;
     nx_type move = move_type(t->type);
@@ -439,7 +413,7 @@ nx_tensor *nx_take_along_axis_(const nx_tensor *t, const nx_tensor *indices, nx_
     const char *vnames[NX_MAX_RANK] = { 0 };
     if (nxtensor_check_inputs(args, 2) < 0)
         return NULL;
-    int nv = vectorized_union(args, 2, vdims, vnames);
+    int nv = nxfront_vectorized_union(args, 2, vdims, vnames);
     if (nv < 0)
         return NULL;
     if (!nx_type_is_integer(indices->type))
@@ -539,7 +513,7 @@ static nx_tensor *indexed(nx_op op, const nx_tensor *target, const nx_tensor *in
         nx_release(i2);
         return r2;
     }
-    int nv = vectorized_union(args, 3, vdims, vnames);
+    int nv = nxfront_vectorized_union(args, 3, vdims, vnames);
     if (nv < 0)
         return NULL;
     if (!nx_type_is_integer(indices->type))
