@@ -9,11 +9,6 @@
 
 #include "tensor.h"
 
-/* An explicitly empty axes list (Nx's `axes: []`), where that differs from the default:
- * squeeze, reverse and flatten then do nothing, transpose wants a rank-0 tensor. */
-#ifndef NX_AXES_EMPTY
-#define NX_AXES_EMPTY ((nx_axes){ .n = -1 })
-#endif
 
 /* A list of integers: NX_INTS(1, 2). NX_INTS() is empty. */
 typedef struct nx_ints {

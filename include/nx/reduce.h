@@ -21,9 +21,8 @@
 
 #include "tensor.h"
 
-/* `axes: []`: reduce no axis (the tensor converted to the function's output type). An
- * nx_axes left at zero means "not given": reduce every inner axis. */
-#define NX_AXES_EMPTY ((nx_axes){ .n = -1 })
+/* NX_AXES_EMPTY (tensor.h), Nx's `axes: []`, reduces no axis (the tensor converted to the
+ * function's output type); an nx_axes left at zero means "not given": every inner axis. */
 
 /* Options of the axis-reducing functions: Nx's :axes and :keep_axes. */
 typedef struct { nx_axes axes; bool keep_axes; } nx_reduce_opts;

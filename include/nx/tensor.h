@@ -57,6 +57,9 @@ typedef struct nx_axes {
     ((nx_axes){ .n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)), \
                 .name = { __VA_ARGS__ } })
 
+/* Nx's `axes: []` where it differs from leaving :axes out (reductions reduce nothing). */
+#define NX_AXES_EMPTY ((nx_axes){ .n = -1 })
+
 /* Interns an axis name: equal names give the same pointer, valid for the process. */
 NX_API const char *nx_atom(const char *name);
 

@@ -427,3 +427,28 @@ int nxi_check_backend(nxv *b)
               nxi_inspect_plain(mod));
     return -1;
 }
+
+int nxi_to_axes(nxv *v, int rank, nx_axes *out, int keep_empty)
+{
+    *out = (nx_axes){ 0 };
+    if (!v || nxv_is_nil(v))
+        return 0;
+    if (v->kind != NXV_LIST || v->list.tail || v->list.n > NX_MAX_RANK) {
+        nxi_raise("ArgumentError", "expected :axes to be a list of axes, got: %s", nxi_inspect_plain(v));
+        return -1;
+    }
+    if (v->list.n == 0) {
+        if (keep_empty)
+            *out = NX_AXES_EMPTY;
+        return 0;
+    }
+    for (int64_t i = 0; i < v->list.n; i++) {
+        nx_axis a;
+        if (nxi_to_axis(v->list.items[i], rank, &a) < 0)
+            return -1;
+        out->index[i] = a.index;
+        out->name[i] = a.name;
+    }
+    out->n = (int)v->list.n;
+    return 0;
+}

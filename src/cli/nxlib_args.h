@@ -42,6 +42,10 @@ int nxi_to_names(nxv *v, int rank, nx_names *out);
 /* An axis (integer or name) of a tensor whose inner rank is `rank`: normalises integers
  * against nothing (the library does) but raises Nx's message for other values. */
 int nxi_to_axis(nxv *v, int rank, nx_axis *out);
+/* An :axes option: absent or nil leaves out->n = 0 (not given); [] gives NX_AXES_EMPTY when
+ * `keep_empty` (Nx's axes: [], which some functions treat apart), else n = 0; otherwise a
+ * list of integers and names. -1 after raising. */
+int nxi_to_axes(nxv *v, int rank, nx_axes *out, int keep_empty);
 
 /* ---- options ---- */
 /* The :backend option (NULL: not given): Nx.BinaryBackend or {Nx.BinaryBackend, opts}

@@ -11,27 +11,6 @@ static nxv *opt_arg(int argc, nxv **argv, int i)
     return argc > i ? argv[i] : NULL;
 }
 
-/* :axes (a list of integers or names), or n == 0 when absent. */
-static int axes_arg(nxv *v, int rank, nx_axes *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!v)
-        return 0;
-    if (v->kind != NXV_LIST || v->list.tail || v->list.n > NX_MAX_RANK) {
-        nxi_raise("ArgumentError", "expected :axes to be a list of axes, got: %s", nxi_inspect_plain(v));
-        return -1;
-    }
-    for (int64_t i = 0; i < v->list.n; i++) {
-        nx_axis a;
-        if (nxi_to_axis(v->list.items[i], rank, &a) < 0)
-            return -1;
-        out->index[i] = a.index;
-        out->name[i] = a.name;
-    }
-    out->n = (int)v->list.n;
-    return 0;
-}
-
 /* ---------------------------------------------------------------- select, clip */
 
 static nxv *select_b(int argc, nxv **argv)
@@ -63,7 +42,7 @@ static nxv *gather_b(int argc, nxv **argv)
         return NULL;
     nx_tensor *t = nxi_to_tensor(argv[0]);
     nx_tensor *i = t ? nxi_to_tensor(argv[1]) : NULL;
-    if (!i || axes_arg(vals[0] && !nxv_is_nil(vals[0]) ? vals[0] : NULL, nx_rank(t), &axes) < 0)
+    if (!i || nxi_to_axes(vals[0], nx_rank(t), &axes, 0) < 0)
         return NULL;
     return nxi_tensor_value(nx_gather(t, i, .axes = axes));
 }
@@ -110,7 +89,7 @@ static nxv *indexed_with(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *, 
     nx_tensor *t = nxi_to_tensor(argv[0]);
     nx_tensor *i = t ? nxi_to_tensor(argv[1]) : NULL;
     nx_tensor *u = i ? nxi_to_tensor(argv[2]) : NULL;
-    if (!u || axes_arg(vals[0] && !nxv_is_nil(vals[0]) ? vals[0] : NULL, nx_rank(t), &o.axes) < 0)
+    if (!u || nxi_to_axes(vals[0], nx_rank(t), &o.axes, 0) < 0)
         return NULL;
     return nxi_tensor_value(fn(t, i, u, o));
 }

@@ -23,32 +23,6 @@ static int is_list(const nxv *v)
 
 /* ---------------------------------------------------------------- arguments */
 
-/* An :axes option: nil or absent (not given), [] (NX_AXES_EMPTY), or a list of integers
- * and names. */
-static int axes_arg(nxv *v, int rank, nx_axes *out)
-{
-    *out = (nx_axes){ 0 };
-    if (!v || nxv_is_nil(v))
-        return 0;
-    if (!is_list(v) || v->list.n > NX_MAX_RANK) {
-        nxi_raise("ArgumentError", "expected :axes to be a list of axes, got: %s", nxi_inspect_plain(v));
-        return -1;
-    }
-    if (v->list.n == 0) {
-        *out = NX_AXES_EMPTY;
-        return 0;
-    }
-    for (int64_t i = 0; i < v->list.n; i++) {
-        nx_axis a;
-        if (nxi_to_axis(v->list.items[i], rank, &a) < 0)
-            return -1;
-        out->index[i] = a.index;
-        out->name[i] = a.name;
-    }
-    out->n = (int)v->list.n;
-    return 0;
-}
-
 /* One axis option (:axis): an integer or a name; absent means 0. */
 static int axis_arg(nxv *v, int rank, nx_axis *out)
 {
@@ -166,7 +140,7 @@ static nxv *axes_only(int argc, nxv **argv, int which)
     if (nxi_opts(opt_arg(argc, argv, 1), allowed, 1, vals) < 0)
         return NULL;
     nx_tensor *t = nxi_to_tensor(argv[0]);
-    if (!t || axes_arg(vals[0], nx_rank(t), &axes) < 0)
+    if (!t || nxi_to_axes(vals[0], nx_rank(t), &axes, 1) < 0)
         return NULL;
     switch (which) {
     case 0: return nxi_tensor_value(nx_transpose(t, .axes = axes));
@@ -198,7 +172,7 @@ static nxv *flatten_b(int argc, nxv **argv)
     if (validate_keywords(opt_arg(argc, argv, 1), allowed, 1, vals) < 0)
         return NULL;
     nx_tensor *t = nxi_to_tensor(argv[0]);
-    if (!t || axes_arg(vals[0], nx_rank(t), &axes) < 0)
+    if (!t || nxi_to_axes(vals[0], nx_rank(t), &axes, 1) < 0)
         return NULL;
     return nxi_tensor_value(nx_flatten(t, .axes = axes));
 }

@@ -736,27 +736,6 @@ static nxv *reshape_b(int argc, nxv **argv)
     return nxi_tensor_value(nx_reshape(t, shape, .names = names));
 }
 
-/* The :axes of broadcast: integers or names (looked up by the library). */
-static int axes_arg(nxv *v, int rank, nx_axes *out)
-{
-    out->n = 0;
-    if (!v || nxv_is_nil(v))
-        return 0;
-    if (v->kind != NXV_LIST || v->list.tail || v->list.n > NX_MAX_RANK) {
-        nxi_raise("ArgumentError", "expected :axes to be a list of axes, got: %s", nxi_inspect_plain(v));
-        return -1;
-    }
-    for (int64_t i = 0; i < v->list.n; i++) {
-        nx_axis a;
-        if (nxi_to_axis(v->list.items[i], rank, &a) < 0)
-            return -1;
-        out->index[i] = a.index;
-        out->name[i] = a.name;
-    }
-    out->n = (int)v->list.n;
-    return 0;
-}
-
 static nxv *broadcast_b(int argc, nxv **argv)
 {
     static const char *const allowed[] = { "axes", "names" };
@@ -775,7 +754,7 @@ static nxv *broadcast_b(int argc, nxv **argv)
     } else if (argv[1]->kind == NXV_TENSOR) {
         names = nx_names_of(argv[1]->tensor);
     }
-    if (axes_arg(vals[0], shape.rank, &axes) < 0)
+    if (nxi_to_axes(vals[0], shape.rank, &axes, 0) < 0)
         return NULL;
     if (vals[0] && !nxv_is_nil(vals[0]) && axes.n == 0 && nx_rank(t) > 0)   /* axes: [] */
         return nxi_raise("ArgumentError", "expected length of axes (0) to match rank of shape (%d)", nx_rank(t));

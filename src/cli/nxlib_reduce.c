@@ -11,31 +11,6 @@ static nxv *opt_arg(int argc, nxv **argv, int i)
     return argc > i ? argv[i] : NULL;
 }
 
-/* :axes: absent or nil reduces every axis; [] reduces none; else integers or names. */
-static int axes_opt(nxv *v, int rank, nx_axes *out)
-{
-    *out = (nx_axes){ 0 };
-    if (!v || nxv_is_nil(v))
-        return 0;
-    if (v->kind != NXV_LIST || v->list.tail || v->list.n > NX_MAX_RANK) {
-        nxi_raise("ArgumentError", "expected :axes to be a list of axes, got: %s", nxi_inspect_plain(v));
-        return -1;
-    }
-    if (v->list.n == 0) {
-        *out = NX_AXES_EMPTY;
-        return 0;
-    }
-    for (int64_t i = 0; i < v->list.n; i++) {
-        nx_axis a;
-        if (nxi_to_axis(v->list.items[i], rank, &a) < 0)
-            return -1;
-        out->index[i] = a.index;
-        out->name[i] = a.name;
-    }
-    out->n = (int)v->list.n;
-    return 0;
-}
-
 /* A tensor argument and the options [:axes, ...more, :keep_axes] into vals. */
 static nx_tensor *tensor_and_opts(int argc, nxv **argv, const char *const *allowed, int n, nxv **vals)
 {
@@ -62,7 +37,7 @@ static nxv *axes_call(axes_fn *fn, int argc, nxv **argv)
     nxv *vals[2];
     nx_reduce_opts o;
     nx_tensor *t = tensor_and_opts(argc, argv, allowed, 2, vals);
-    if (!t || axes_opt(vals[0], nx_rank(t), &o.axes) < 0)
+    if (!t || nxi_to_axes(vals[0], nx_rank(t), &o.axes, 1) < 0)
         return NULL;
     o.keep_axes = vals[1] && nxv_truthy(vals[1]);
     return nxi_tensor_value(fn(t, o));
@@ -135,7 +110,7 @@ static nxv *logsumexp_b(int argc, nxv **argv)
     nxv *vals[3];
     nx_logsumexp_opts o = { 0 };
     nx_tensor *t = tensor_and_opts(argc, argv, allowed, 3, vals);
-    if (!t || axes_opt(vals[AXES], nx_rank(t), &o.axes) < 0)
+    if (!t || nxi_to_axes(vals[AXES], nx_rank(t), &o.axes, 1) < 0)
         return NULL;
     if (vals[SCALE] && !(o.exp_scaling_factor = nxi_to_tensor(vals[SCALE])))
         return NULL;
@@ -150,7 +125,7 @@ static nxv *variance_call(nx_tensor *(*fn)(const nx_tensor *, nx_variance_opts),
     nxv *vals[3];
     nx_variance_opts o = { 0 };
     nx_tensor *t = tensor_and_opts(argc, argv, allowed, 3, vals);
-    if (!t || axes_opt(vals[AXES], nx_rank(t), &o.axes) < 0)
+    if (!t || nxi_to_axes(vals[AXES], nx_rank(t), &o.axes, 1) < 0)
         return NULL;
     if (vals[DDOF]) {
         if (!nxi_is_number(vals[DDOF]))
