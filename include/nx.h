@@ -17,6 +17,7 @@ extern "C" {
 #include "nx/convert.h"
 #include "nx/inspect.h"
 #include "nx/elementwise.h"
+#include "nx/complex.h"
 #include "nx/reduce.h"
 #include "nx/layout.h"
 #include "nx/index.h"

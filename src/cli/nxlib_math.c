@@ -1,6 +1,7 @@
 /* src/cli/nxlib_math.c: the interpreter's bindings of the element-wise primitives (Nx.exp,
  * Nx.add, ...), generated from ops.def like every other table of ops: a new unary or
- * binary op is callable from nxc as soon as its line and its nx_ function exist. */
+ * binary op is callable from nxc as soon as its line and its nx_ function exist; plus the
+ * complex composites phase and complex. */
 #include "cli/nxlib.h"
 #include "cli/nxlib_args.h"
 #include "nx.h"
@@ -54,9 +55,15 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define ENTRY_REDUCE(name)
 #define ENTRY_INDEX(name)
 #define ENTRY_SORT(name)
+/* The complex composites (src/ops/complex.c). */
+BIND_UNARY(phase)
+BIND_BINARY(complex)
+
 const nxi_func nxi_math_funcs[] = {
 #define NX_OP(name, arity, kind, flags) ENTRY_##kind(name)
 #include "ops.def"
 #undef NX_OP
+    ENTRY_UNARY(phase)
+    ENTRY_BINARY(complex)
     { NULL, NULL, 0, 0, NULL },
 };

@@ -13,16 +13,19 @@
 /* How an op types its output and which inputs it takes. */
 typedef enum {
     R_NONE,
-    R_MATH,        /* float out (to_floating); complex: not yet in nxc */
+    R_MATH,        /* float out (to_floating); complex stays complex */
     R_MATH_REAL,   /* erf, erfc, erf_inv: Nx rejects complex */
     R_SAME,        /* negate, sign: input type */
-    R_ABS,         /* unsigned: unchanged */
+    R_ABS,         /* unsigned: unchanged; complex: its real type */
     R_ROUNDING,    /* floor, ceil, round: integers unchanged; complex rejected */
     R_BITWISE1,    /* integer only */
     R_PRED,        /* is_nan, is_infinity: u8 */
+    R_REAL,        /* real, imag: complex → to_real; other types handled in front */
+    R_CONJUGATE,   /* to_complex(T) */
     R_ARITH,       /* binary type */
     R_ARITH_REAL,  /* remainder, min, max: complex rejected */
-    R_FLOAT2,      /* divide, atan2: to_floating(binary type) */
+    R_FLOAT2,      /* divide: to_floating(binary type) */
+    R_FLOAT2_REAL, /* atan2: the same; complex rejected (spec §7 allows nxc to) */
     R_QUOTIENT,    /* integer binary type */
     R_BITWISE2,    /* integer binary type */
     R_EQUALITY,    /* equal, not_equal, logical_*: u8, compared in the binary type */
@@ -40,9 +43,10 @@ static const rule rules[NX_OP_COUNT] = {
     [NX_OP_floor] = R_ROUNDING, [NX_OP_ceil] = R_ROUNDING, [NX_OP_round] = R_ROUNDING,
     [NX_OP_bitwise_not] = R_BITWISE1, [NX_OP_population_count] = R_BITWISE1,
     [NX_OP_count_leading_zeros] = R_BITWISE1, [NX_OP_is_nan] = R_PRED, [NX_OP_is_infinity] = R_PRED,
+    [NX_OP_real] = R_REAL, [NX_OP_imag] = R_REAL, [NX_OP_conjugate] = R_CONJUGATE,
     [NX_OP_add] = R_ARITH, [NX_OP_subtract] = R_ARITH, [NX_OP_multiply] = R_ARITH, [NX_OP_pow] = R_ARITH,
     [NX_OP_remainder] = R_ARITH_REAL, [NX_OP_min] = R_ARITH_REAL, [NX_OP_max] = R_ARITH_REAL,
-    [NX_OP_divide] = R_FLOAT2, [NX_OP_atan2] = R_FLOAT2, [NX_OP_quotient] = R_QUOTIENT,
+    [NX_OP_divide] = R_FLOAT2, [NX_OP_atan2] = R_FLOAT2_REAL, [NX_OP_quotient] = R_QUOTIENT,
     [NX_OP_bitwise_and] = R_BITWISE2, [NX_OP_bitwise_or] = R_BITWISE2, [NX_OP_bitwise_xor] = R_BITWISE2,
     [NX_OP_left_shift] = R_BITWISE2, [NX_OP_right_shift] = R_BITWISE2,
     [NX_OP_equal] = R_EQUALITY, [NX_OP_not_equal] = R_EQUALITY, [NX_OP_logical_and] = R_EQUALITY,
@@ -78,15 +82,13 @@ static nx_type binary_type(const nx_tensor *a, const nx_tensor *b)
     return nx_type_merge(a->type, b->type);
 }
 
-/* The type kernels compute in: narrow floats in f32, sub-byte integers in 8 bits;
- * NONE for complex (not in the CPU kernels yet). */
+/* The type kernels compute in: narrow floats in f32, sub-byte integers in 8 bits. */
 static nx_type native_type(nx_type t)
 {
     switch (t) {
     case NX_U2: case NX_U4: return NX_U8;
     case NX_S2: case NX_S4: return NX_S8;
     case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
-    case NX_C64: case NX_C128: return NX_TYPE_NONE;
     default: return t;
     }
 }
@@ -108,12 +110,6 @@ static nx_type comparison_type(nx_type a, nx_type b, nx_type bt)
 static nx_tensor *no_complex(nx_op op, int arity)
 {
     return nxerr_null(NX_ARGUMENT_ERROR, "Nx.%s/%d does not support complex inputs", nxop_table[op].name, arity);
-}
-
-static nx_tensor *complex_not_yet(nx_op op, int arity)
-{
-    return nxerr_null(NX_ARGUMENT_ERROR, "Nx.%s/%d: complex inputs are not supported by nxc yet",
-                      nxop_table[op].name, arity);
 }
 
 static nx_tensor *not_integer(const char *what, nx_type t)
@@ -144,6 +140,22 @@ static nx_tensor *run(nx_op op, const nx_tensor *shape_of, nx_type native_out, n
     return rounded;
 }
 
+/* Nx.real and Nx.imag of a real tensor: the tensor itself (integers as f32), or zeros of
+ * its floating type. */
+static nx_tensor *real_part_of_real(nx_op op, const nx_tensor *t)
+{
+    nx_type type = nx_type_to_floating(t->type);
+    if (op == NX_OP_real)
+        return type == t->type ? nxfront_view(t, type, t->rank, t->dims, t->names, t->vrank) : nx_as_type(t, type);
+    nx_tensor *zeros = nxtensor_like(t, type);
+    if (zeros && (zeros->backend = t->backend, nxtensor_alloc_data(zeros)) == 0) {
+        memset(nxtensor_data(zeros), 0, (size_t)nxelem_bytes(type, zeros->size));
+        return zeros;
+    }
+    nx_release(zeros);
+    return NULL;
+}
+
 static nx_tensor *unary(nx_op op, const nx_tensor *t)
 {
     if (nxfront_check_tensor(t) < 0)
@@ -152,8 +164,6 @@ static nx_tensor *unary(nx_op op, const nx_tensor *t)
     int complex = nx_type_is_complex(in);
     switch (rules[op]) {
     case R_MATH:
-        if (complex)
-            return complex_not_yet(op, 1);
         out = nx_type_to_floating(in);
         break;
     case R_MATH_REAL:
@@ -162,16 +172,12 @@ static nx_tensor *unary(nx_op op, const nx_tensor *t)
         out = nx_type_to_floating(in);
         break;
     case R_SAME:
-        if (complex)
-            return complex_not_yet(op, 1);
         out = in;
         break;
     case R_ABS:
-        if (complex)
-            return complex_not_yet(op, 1);
         if (nx_type_is_unsigned(in))
             return nxfront_view(t, in, t->rank, t->dims, t->names, t->vrank);
-        out = in;
+        out = complex ? nx_type_to_real(in) : in;
         break;
     case R_ROUNDING:
         if (complex)
@@ -186,9 +192,15 @@ static nx_tensor *unary(nx_op op, const nx_tensor *t)
         out = in;
         break;
     case R_PRED:
-        if (complex)
-            return complex_not_yet(op, 1);
         out = NX_U8;
+        break;
+    case R_REAL:
+        if (!complex)
+            return real_part_of_real(op, t);
+        out = nx_type_to_real(in);
+        break;
+    case R_CONJUGATE:
+        out = nx_type_to_complex(in);
         break;
     default:
         return nxerr_null(NX_RUNTIME_ERROR, "%s is not a unary op", nxop_table[op].name);
@@ -197,14 +209,15 @@ static nx_tensor *unary(nx_op op, const nx_tensor *t)
      * Math on the narrow floats goes through f64 so that it rounds once, to the narrow
      * type (through f32 it would round twice). */
     int math = rules[op] == R_MATH || rules[op] == R_MATH_REAL;
-    nx_type compute = native_type(math ? out : in);
+    nx_type compute = native_type(math || rules[op] == R_CONJUGATE ? out : in);
     if (math && compute == NX_F32 && out != NX_F32)
         compute = NX_F64;
     nx_tensor *x = converted(t, compute);
     if (!x)
         return NULL;
     nxop_params p = { .bits = nx_type_bits(in) };
-    nx_type native_out = out == NX_U8 && rules[op] == R_PRED ? NX_U8 : compute;
+    nx_type native_out = rules[op] == R_PRED ? NX_U8
+                         : complex && out != in ? nx_type_to_real(compute) : compute;
     nx_tensor *r = run(op, t, native_out, out, (const nx_tensor *const *)&x, &p);
     nx_release(x);
     return r;
@@ -220,6 +233,10 @@ static nx_type binary_out_type(nx_op op, nx_type bt, int complex)
         if (complex)
             return no_complex(op, 2), NX_TYPE_NONE;
         return bt;
+    case R_FLOAT2_REAL:
+        if (complex)
+            return no_complex(op, 2), NX_TYPE_NONE;
+        return nx_type_to_floating(bt);
     case R_FLOAT2:
         return nx_type_to_floating(bt);
     case R_QUOTIENT:
@@ -312,8 +329,6 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
     /* pow and atan2 on narrow floats round once, from f64. */
     if ((op == NX_OP_pow || op == NX_OP_atan2) && native == NX_F32 && out_type != NX_F32)
         native = NX_F64;
-    if (native == NX_TYPE_NONE)
-        return complex_not_yet(op, 2);
 
     int64_t dims[NX_MAX_RANK];
     const char *names[NX_MAX_RANK] = { 0 };

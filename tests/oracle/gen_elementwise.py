@@ -20,8 +20,8 @@ mpmath at 50 significant digits (then rounded once). Writes into OUTDIR:
           binary  OP LEFT RIGHT RESULT
       An operand is a type name, or a number operand written i:<int> or f:<float> (a plain
       number: nx_number_tensor). RESULT is a type name, !<message> for an ArgumentError
-      with that message, or ? where nxc has not implemented the case yet (complex values
-      in the CPU kernels) so that no answer is checked.
+      with that message, or ? where nxc has not implemented the case yet, so that no
+      answer is checked (no case uses it now).
 
   elementwise_cases.bin  exact-semantics cases, little-endian:
       char magic[8] = "NXELEM1\\n"; u32 ncases; then per case:
@@ -231,18 +231,16 @@ EQUALITY = ["equal", "not_equal", "logical_and", "logical_or", "logical_xor"]
 ORDER = ["greater", "less", "greater_equal", "less_equal"]
 BINARY = ARITH + ARITH_REAL + FLOAT2 + ["quotient"] + BITWISE2 + EQUALITY + ORDER
 
-NOT_YET = "?"
-
 
 def unary_type(op, t):
     c = KIND[t] == "c"
     if op in MATH:
         if c:
-            return "!Nx.%s/1 does not support complex inputs" % op if op.startswith("erf") else NOT_YET
+            return "!Nx.%s/1 does not support complex inputs" % op if op.startswith("erf") else t
         return to_floating(t)
     if op in ("negate", "sign", "abs", "is_nan", "is_infinity"):
-        if c:
-            return NOT_YET
+        if op == "abs" and c:
+            return "f32" if t == "c64" else "f64"
         return "u8" if op.startswith("is_") else t
     if op in ("floor", "ceil", "round"):
         return "!Nx.%s/1 does not support complex inputs" % op if c else t
@@ -268,11 +266,11 @@ def binary_type(a, b):
 def binary_out(op, bt):
     c = KIND[bt] == "c"
     if op in ARITH:
-        return NOT_YET if c else bt
+        return bt
     if op in ARITH_REAL:
         return "!Nx.%s/2 does not support complex inputs" % op if c else bt
     if op in FLOAT2:
-        return NOT_YET if c else to_floating(bt)
+        return "!Nx.atan2/2 does not support complex inputs" if c and op == "atan2" else to_floating(bt)
     if op == "quotient":
         if not is_int(bt):
             return "!quotient expects integer tensors as inputs and outputs an integer tensor, got: " + tuple_text(bt)
@@ -282,7 +280,7 @@ def binary_out(op, bt):
             return "!bitwise operators expect integer tensors as inputs and outputs an integer tensor, got: " + tuple_text(bt)
         return bt
     if op in EQUALITY:
-        return NOT_YET if c else "u8"
+        return "u8"
     if op in ORDER:
         return "!Nx.%s/2 does not support complex inputs" % op if c else "u8"
     raise ValueError(op)

@@ -629,7 +629,7 @@ def types_for(op):
         ts = [t for t in ts if t not in NARROW]
     if op in ("reduce_max", "reduce_min", "argmax", "argmin", "logsumexp"):
         ts = [t for t in ts if t not in COMPLEX]
-    if op in ("mean", "variance", "standard_deviation"):   # complex division: not in nxc yet
+    if op in ("mean", "variance", "standard_deviation"):   # complex: tests/test_complex.c
         ts = [t for t in ts if t not in COMPLEX]
     return ts
 

@@ -6,6 +6,7 @@
 
 #include "backend/cpu/iter.h"
 #include "core/error.h"
+#include "core/nxcmath.h"
 #include "core/nxmath.h"
 
 /* One loop: O[i] = expr(a, b) with a, b read at stride 0 or 1. */
@@ -60,6 +61,7 @@
 #define DIV_F(T) a / b
 #define POW_I(T) nxm_ipow(T, a, b)
 #define POW_F(T) (T)pow((double)a, (double)b)
+#define POW_C(T) (T)nxm_cpow((nxm_cdouble)a, (nxm_cdouble)b)
 #define REM_I(T) nxm_remainder(T, a, b)
 #define REM_F(T) (T)fmod((double)a, (double)b)
 #define QUOT_I(T) nxm_quotient(T, a, b)
@@ -83,11 +85,11 @@
 #define LOR(T) (a != 0) || (b != 0)
 #define LXOR(T) (a != 0) != (b != 0)
 
-BOTH(add, SAME, ADD_I, ADD_F)
-BOTH(subtract, SAME, SUB_I, SUB_F)
-BOTH(multiply, SAME, MUL_I, MUL_F)
-FLOATS(divide, SAME, DIV_F)
-BOTH(pow, SAME, POW_I, POW_F)
+ALL(add, SAME, ADD_I, ADD_F, ADD_F)
+ALL(subtract, SAME, SUB_I, SUB_F, SUB_F)
+ALL(multiply, SAME, MUL_I, MUL_F, MUL_F)
+INEXACT(divide, SAME, DIV_F, DIV_F)
+ALL(pow, SAME, POW_I, POW_F, POW_C)
 BOTH(remainder, SAME, REM_I, REM_F)
 INTS(quotient, SAME, QUOT_I)
 FLOATS(atan2, SAME, ATAN2_F)
@@ -98,12 +100,12 @@ INTS(bitwise_or, SAME, OR_I)
 INTS(bitwise_xor, SAME, XOR_I)
 INTS(left_shift, SAME, SHL_I)
 INTS(right_shift, SAME, SHR_I)
-BOTH(equal, BOOL, EQ, EQ)
-BOTH(not_equal, BOOL, NE, NE)
+ALL(equal, BOOL, EQ, EQ, EQ)
+ALL(not_equal, BOOL, NE, NE, NE)
 BOTH(greater, BOOL, GT, GT)
 BOTH(less, BOOL, LT, LT)
 BOTH(greater_equal, BOOL, GE, GE)
 BOTH(less_equal, BOOL, LE, LE)
-BOTH(logical_and, BOOL, LAND, LAND)
-BOTH(logical_or, BOOL, LOR, LOR)
-BOTH(logical_xor, BOOL, LXOR, LXOR)
+ALL(logical_and, BOOL, LAND, LAND, LAND)
+ALL(logical_or, BOOL, LOR, LOR, LOR)
+ALL(logical_xor, BOOL, LXOR, LXOR, LXOR)

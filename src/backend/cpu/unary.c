@@ -1,10 +1,12 @@
 /* src/backend/cpu/unary.c: element-wise unary kernels over the native compute types.
  * Math functions compute in double and round once to the output type (f32: correctly
- * rounded but for rare double-rounding cases; f64: the C library, within 1 ulp). */
+ * rounded but for rare double-rounding cases; f64: the C library, within 1 ulp); complex
+ * ones in double complex (C99's functions and src/core/nxcmath.h). */
 #include "backend/cpu/cpu.h"
 
 #include "backend/cpu/iter.h"
 #include "core/error.h"
+#include "core/nxcmath.h"
 #include "core/nxmath.h"
 
 #define LOOP(name, E, T, OUT_T, expr) \
@@ -35,7 +37,7 @@
 /* A math function of the C library, applied in double. Where the double versions can be
  * more than 1 ulp off (glibc's cbrt, tanh, sinh, erfc...), f64 goes through the long
  * double function and rounds once. */
-#define MATH(fn) FLOATS(fn, SAME, MATH_##fn)
+#define MATH(fn) INEXACT(fn, SAME, MATH_##fn, CMATH_##fn)
 #define DOUBLE_OF(T, f) (T)f((double)x)
 #define LONG_OF(T, f) (sizeof(T) == 8 ? (T)f##l((long double)x) : (T)f((double)x))
 #define MATH_exp(T) DOUBLE_OF(T, exp)
@@ -62,6 +64,29 @@
 #define MATH_erfc(T) LONG_OF(T, erfc)
 #define MATH_erf_inv(T) DOUBLE_OF(T, nxm_erf_inv)
 
+/* The complex versions, in double complex rounded once to T. */
+#define CDOUBLE_OF(T, f) (T)f((nxm_cdouble)x)
+#define CMATH_exp(T) CDOUBLE_OF(T, cexp)
+#define CMATH_expm1(T) CDOUBLE_OF(T, nxm_cexpm1)
+#define CMATH_log(T) CDOUBLE_OF(T, clog)
+#define CMATH_log1p(T) CDOUBLE_OF(T, nxm_clog1p)
+#define CMATH_sigmoid(T) CDOUBLE_OF(T, nxm_csigmoid)
+#define CMATH_cos(T) CDOUBLE_OF(T, ccos)
+#define CMATH_sin(T) CDOUBLE_OF(T, csin)
+#define CMATH_tan(T) CDOUBLE_OF(T, ctan)
+#define CMATH_cosh(T) CDOUBLE_OF(T, ccosh)
+#define CMATH_sinh(T) CDOUBLE_OF(T, csinh)
+#define CMATH_tanh(T) CDOUBLE_OF(T, ctanh)
+#define CMATH_acos(T) CDOUBLE_OF(T, cacos)
+#define CMATH_asin(T) CDOUBLE_OF(T, casin)
+#define CMATH_atan(T) CDOUBLE_OF(T, catan)
+#define CMATH_acosh(T) CDOUBLE_OF(T, cacosh)
+#define CMATH_asinh(T) CDOUBLE_OF(T, casinh)
+#define CMATH_atanh(T) CDOUBLE_OF(T, catanh)
+#define CMATH_sqrt(T) CDOUBLE_OF(T, csqrt)
+#define CMATH_rsqrt(T) CDOUBLE_OF(T, nxm_crsqrt)
+#define CMATH_cbrt(T) CDOUBLE_OF(T, nxm_ccbrt)
+
 MATH(exp)
 MATH(expm1)
 MATH(log)
@@ -82,9 +107,9 @@ MATH(atanh)
 MATH(sqrt)
 MATH(rsqrt)
 MATH(cbrt)
-MATH(erf)
-MATH(erfc)
-MATH(erf_inv)
+FLOATS(erf, SAME, MATH_erf)
+FLOATS(erfc, SAME, MATH_erfc)
+FLOATS(erf_inv, SAME, MATH_erf_inv)
 
 #define NEG_I(T) NXM_WRAP(T, 0 - (uint64_t)x)
 #define NEG_F(T) -x
@@ -101,15 +126,26 @@ MATH(erf_inv)
 #define ZERO(T) ((void)x, 0)
 #define IS_NAN_F(T) (isnan(x) != 0)
 #define IS_INF_F(T) (isinf(x) != 0)   /* isinf gives -1 for -Inf */
+#define NEG_C(T) -x
+#define ABS_C(T) (REAL(T))cabs((nxm_cdouble)x)
+#define SIGN_C(T) CDOUBLE_OF(T, nxm_csign)
+#define IS_NAN_C(T) (isnan(__real__ x) || isnan(__imag__ x))
+#define IS_INF_C(T) (isinf(__real__ x) || isinf(__imag__ x))
+#define REAL_C(T) __real__ x
+#define IMAG_C(T) __imag__ x
+#define CONJ_C(T) (T)CMPLX(__real__ x, -__imag__ x)
 
-BOTH(negate, SAME, NEG_I, NEG_F)
-BOTH(abs, SAME, ABS_I, ABS_F)
-BOTH(sign, SAME, SIGN_I, SIGN_F)
+ALL(negate, SAME, NEG_I, NEG_F, NEG_C)
+ALL(abs, REAL, ABS_I, ABS_F, ABS_C)
+ALL(sign, SAME, SIGN_I, SIGN_F, SIGN_C)
 FLOATS(floor, SAME, FLOOR_F)
 FLOATS(ceil, SAME, CEIL_F)
 FLOATS(round, SAME, ROUND_F)
 INTS(bitwise_not, SAME, NOT_I)
 INTS(population_count, SAME, POPCOUNT_I)
 INTS(count_leading_zeros, SAME, CLZ_I)
-BOTH(is_nan, BOOL, ZERO, IS_NAN_F)
-BOTH(is_infinity, BOOL, ZERO, IS_INF_F)
+ALL(is_nan, BOOL, ZERO, IS_NAN_F, IS_NAN_C)
+ALL(is_infinity, BOOL, ZERO, IS_INF_F, IS_INF_C)
+COMPLEX(real, REAL, REAL_C)
+COMPLEX(imag, REAL, IMAG_C)
+COMPLEX(conjugate, SAME, CONJ_C)
