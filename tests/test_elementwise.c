@@ -970,6 +970,28 @@ Test(elementwise, vectorized_axes)
     nx_scope_end();
 }
 
+/* Operands whose vectorized axes come in different orders: the result takes the order of
+ * first appearance; a[x][y] = 3x + y, b[y][x] = 10(2y + x). */
+Test(elementwise, vectorized_axes_in_another_order)
+{
+    nx_scope_begin();
+    nx_tensor *a = nx_vectorize(nx_vectorize(nx_iota(NX_SHAPE(2, 3)), "x"), "y");
+    nx_tensor *b = nx_vectorize(nx_vectorize(nx_multiply(nx_iota(NX_SHAPE(3, 2)), NX_I(10)), "y"), "x");
+    for (int flip = 0; flip < 2; flip++) {
+        nx_tensor *r = flip ? nx_add(b, a) : nx_add(a, b);
+        cr_assert_not_null(r, "%s", nx_error_message());
+        nx_tensor *d = nx_devectorize(r, true);
+        nx_names n = nx_names_of(d);
+        cr_assert(n.v[0] == nx_atom(flip ? "y" : "x") && n.v[1] == nx_atom(flip ? "x" : "y"));
+        int32_t got[6];
+        cr_assert_eq(nx_to_binary(d, got, sizeof got), 6 * 32);
+        for (int x = 0; x < 2; x++)
+            for (int y = 0; y < 3; y++)
+                cr_expect_eq(got[flip ? y * 2 + x : x * 3 + y], 3 * x + y + 10 * (2 * y + x));
+    }
+    nx_scope_end();
+}
+
 Test(elementwise, templates_and_null)
 {
     nx_scope_begin();

@@ -288,29 +288,6 @@ static int broadcast_shapes(const nx_tensor *a, const nx_tensor *b, int vrank, i
     return 0;
 }
 
-/* A view of t laid out as (the canonical vectorized axes, size 1 where t lacks one)
- * ++ (inner shape left-padded with 1s to `inner` axes). NULL with an error when t's
- * vectorized axes come in another order (a transpose nxc does not do here yet). */
-static nx_tensor *aligned_view(const nx_tensor *t, nx_type type, int nv, const char *const *vnames, int inner)
-{
-    int64_t dims[NX_MAX_RANK];
-    int next = 0;
-    for (int j = 0; j < nv; j++) {
-        dims[j] = 1;
-        for (int i = 0; i < t->vrank; i++)
-            if (t->names[i] == vnames[j]) {
-                if (i != next)
-                    return nxerr_null(NX_ARGUMENT_ERROR, "nxc cannot yet combine tensors whose vectorized axes come in different orders");
-                next++;
-                dims[j] = t->dims[i];
-            }
-    }
-    int ri = t->rank - t->vrank;
-    for (int i = 0; i < inner; i++)
-        dims[nv + i] = i < inner - ri ? 1 : t->dims[t->vrank + i - (inner - ri)];
-    return nxfront_view(t, type, nv + inner, dims, NULL, 0);
-}
-
 static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
 {
     const nx_tensor *args[2] = { a, b };
@@ -340,8 +317,8 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
         return NULL;
     shape_of->vrank = nv;
     nx_tensor *x = converted(a, native), *y = x ? converted(b, native) : NULL;
-    nx_tensor *xa = y ? aligned_view(x, native, nv, names, rank - nv) : NULL;
-    nx_tensor *ya = xa ? aligned_view(y, native, nv, names, rank - nv) : NULL;
+    nx_tensor *xa = y ? nxfront_aligned(x, nv, names, rank - nv) : NULL;
+    nx_tensor *ya = xa ? nxfront_aligned(y, nv, names, rank - nv) : NULL;
     nx_tensor *r = NULL;
     if (ya) {
         const nx_tensor *in[2] = { xa, ya };

@@ -50,3 +50,45 @@ int nxfront_vectorized_union(const nx_tensor *const *ts, int n, int64_t *dims, c
         }
     return nv;
 }
+
+/* A view of t laid out for a kernel: the nv canonical vectorized axes vnames (size 1
+ * where t lacks one) ++ t's inner axes left-padded with 1s to `inner` axes (inner < 0:
+ * t's own inner rank), with vrank nv and no names. When t's vectorized axes come in
+ * another order than vnames, its data is first transposed into that order. */
+nx_tensor *nxfront_aligned(const nx_tensor *t, int nv, const char *const *vnames, int inner)
+{
+    int ri = t->rank - t->vrank, perm[NX_MAX_RANK], np = 0;
+    if (inner < 0)
+        inner = ri;
+    if (nv + inner > NX_MAX_RANK)
+        return nxerr_null(NX_ARGUMENT_ERROR, "rank %d is not supported (nxc allows at most %d axes)", nv + inner, NX_MAX_RANK);
+    int64_t dims[NX_MAX_RANK];
+    for (int j = 0; j < nv; j++) {
+        dims[j] = 1;
+        for (int i = 0; i < t->vrank; i++)
+            if (t->names[i] == vnames[j]) {
+                dims[j] = t->dims[i];
+                perm[np++] = i;
+            }
+    }
+    for (int i = 0; i < inner; i++)
+        dims[nv + i] = i < inner - ri ? 1 : t->dims[t->vrank + i - (inner - ri)];
+    int in_order = 1;
+    for (int i = 0; i < np; i++)
+        in_order &= perm[i] == i;
+    if (in_order)
+        return nxfront_view(t, t->type, nv + inner, dims, NULL, nv);
+
+    nxop_params p = { 0 };
+    int64_t moved_dims[NX_MAX_RANK];
+    for (int i = 0; i < ri; i++)
+        perm[np++] = t->vrank + i;
+    for (int i = 0; i < t->rank; i++) {
+        p.axes[i] = perm[i];
+        moved_dims[i] = t->dims[perm[i]];
+    }
+    nx_tensor *moved = nxop_run(NX_OP_transpose, nxtensor_new(t->type, t->rank, moved_dims, NULL), &t, &p);
+    nx_tensor *view = moved ? nxfront_view(moved, t->type, nv + inner, dims, NULL, nv) : NULL;
+    nx_release(moved);
+    return view;
+}

@@ -19,5 +19,10 @@ nx_tensor *nxfront_view(const nx_tensor *t, nx_type type, int rank, const int64_
 /* The vectorized axes of n operands in order of first appearance (shapes-and-names §4.3),
  * into dims/names; sizes must agree or be 1. Returns their count, or -1 with an error. */
 int nxfront_vectorized_union(const nx_tensor *const *ts, int n, int64_t *dims, const char **names);
+/* t laid out for a kernel over the vectorized axes vnames[0..nv) (from the union above):
+ * those axes in that order, size 1 where t lacks one, then t's inner axes left-padded
+ * with 1s to `inner` axes (inner < 0: t's own). A view, or a transposed copy when t's
+ * vectorized axes come in another order; NULL with an error. */
+nx_tensor *nxfront_aligned(const nx_tensor *t, int nv, const char *const *vnames, int inner);
 
 #endif

@@ -58,40 +58,13 @@ static int too_many_axes(int rank)
 
 /* ---------------------------------------------------------------- vectorized axes */
 
-/* A view of t (data already in `type`) laid out for a kernel: the nv canonical vectorized
- * axes (size 1 where t lacks one) ++ t's inner axes, left-padded with 1s to `inner` axes
- * (inner < 0: t's own inner rank), with vrank nv. NULL with an error when t's vectorized
- * axes come in another order (a transpose nxc does not do here yet). */
-static nx_tensor *aligned(const nx_tensor *t, nx_type type, int nv, const char *const *vnames, int inner)
-{
-    int64_t dims[NX_MAX_RANK];
-    int next = 0, ri = inner_rank(t);
-    if (inner < 0)
-        inner = ri;
-    if (nv + inner > NX_MAX_RANK)
-        return too_many_axes(nv + inner), NULL;
-    for (int j = 0; j < nv; j++) {
-        dims[j] = 1;
-        for (int i = 0; i < t->vrank; i++)
-            if (t->names[i] == vnames[j]) {
-                if (i != next)
-                    return nxerr_null(NX_ARGUMENT_ERROR, "nxc cannot yet combine tensors whose vectorized axes come in different orders");
-                next++;
-                dims[j] = t->dims[i];
-            }
-    }
-    for (int i = 0; i < inner; i++)
-        dims[nv + i] = i < inner - ri ? 1 : inner_dims(t)[i - (inner - ri)];
-    return nxfront_view(t, type, nv + inner, dims, NULL, nv);
-}
-
 /* Converts t to `type`, then aligns it (see aligned); NULL with an error. */
 static nx_tensor *operand(const nx_tensor *t, nx_type type, int nv, const char *const *vnames, int inner)
 {
     nx_tensor *c = nx_as_type(t, type);
     if (!c)
         return NULL;
-    nx_tensor *v = aligned(c, type, nv, vnames, inner);
+    nx_tensor *v = nxfront_aligned(c, nv, vnames, inner);
     nx_release(c);
     return v;
 }

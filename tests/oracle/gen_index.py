@@ -406,7 +406,8 @@ def gen_case(rng, spec, vectorized):
     n_in = len(spec["shapes"])
     nv = rng.randint(1, 2) if vectorized else 0
     vsizes = [rng.randint(2, 3) for _ in range(nv)]
-    # which vectorized axes each operand has: (name, size) in canonical order
+    # which vectorized axes each operand has: (name, size), canonical order but for some
+    # operands after the first
     vaxes = []
     for i in range(n_in):
         mine = []
@@ -415,6 +416,8 @@ def gen_case(rng, spec, vectorized):
                 continue   # clip's bounds are never vectorized
             if i == 0 or rng.random() < 0.7:   # the first operand has every axis
                 mine.append((k, vsizes[k] if rng.random() < 0.7 else 1))
+        if i > 0 and len(mine) > 1 and rng.random() < 0.5:
+            mine.reverse()   # vectorized axes in another order than the result's
         vaxes.append(mine)
     out_vsizes = []
     for k in range(nv):
