@@ -22,6 +22,10 @@ extern "C" {
 #include "nx/layout.h"
 #include "nx/index.h"
 #include "nx/sort.h"
+#include "nx/elementwise_composite.h"
+#include "nx/diagonal.h"
+#include "nx/stats.h"
+#include "nx/reduce_fn.h"
 
 #ifdef __cplusplus
 }

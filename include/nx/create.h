@@ -1,5 +1,5 @@
-/* include/nx/create.h: making tensors (Nx.tensor, iota, eye, template, from_binary, the
- * constants of Nx.Constants) and reshaping them without changing data (reshape,
+/* include/nx/create.h: making tensors (Nx.tensor, iota, eye, fill, linspace, template,
+ * from_binary, the constants of Nx.Constants) and reshaping them without changing data (reshape,
  * broadcast, vectorize). Every function returns NULL with an error on bad input. */
 #ifndef NX_CREATE_H
 #define NX_CREATE_H
@@ -42,6 +42,22 @@ typedef struct { nx_type type; nx_names names; } nx_eye_opts;
 NX_API nx_tensor *nx_eye_(nx_shape shape, nx_eye_opts o);
 #define nx_eye(shape, ...) nx_eye_((shape), (nx_eye_opts){ __VA_ARGS__ })
 #define nx_eye_n(n, ...) nx_eye_(NX_SHAPE((n), (n)), (nx_eye_opts){ __VA_ARGS__ })
+
+/* Nx.fill: a tensor of t's shape, names and vectorized axes with every element `value`
+ * (a scalar tensor; nx_number_tensor for a number) in .type, or else the binary type of t
+ * and value (a number typed as a number operand: u8 tensor with 300 gives u16). */
+typedef struct { nx_type type; } nx_fill_opts;
+NX_API nx_tensor *nx_fill_(const nx_tensor *t, const nx_tensor *value, nx_fill_opts o);
+#define nx_fill(t, value, ...) nx_fill_((t), (value), (nx_fill_opts){ __VA_ARGS__ })
+
+/* Nx.linspace: .n (>= 1) evenly spaced values from start to stop (included unless
+ * .exclude_endpoint) along a new last axis named .name, for start and stop of one shape
+ * (vectorized axes broadcast). Both are converted to .type (default f32) first; values
+ * are iota * step + start with step = (stop - start) / (n - 1, or n), converted to .type
+ * at the end (integer types truncate). */
+typedef struct { int64_t n; const char *name; nx_type type; bool exclude_endpoint; } nx_linspace_opts;
+NX_API nx_tensor *nx_linspace_(const nx_tensor *start, const nx_tensor *stop, nx_linspace_opts o);
+#define nx_linspace(start, stop, ...) nx_linspace_((start), (stop), (nx_linspace_opts){ __VA_ARGS__ })
 
 /* Nx.template: shape and type without data (printing shows Nx.TemplateBackend). */
 typedef struct { nx_names names; } nx_template_opts;

@@ -452,3 +452,50 @@ int nxi_to_axes(nxv *v, int rank, nx_axes *out, int keep_empty)
     out->n = (int)v->list.n;
     return 0;
 }
+
+int nxi_validate_keywords(nxv *opts, const char *const *allowed, int nallowed, nxv **vals)
+{
+    for (int i = 0; i < nallowed; i++)
+        vals[i] = NULL;
+    if (!opts)
+        return 0;
+    if (opts->kind != NXV_LIST || opts->list.tail || !nxv_is_keyword(opts)) {
+        nxi_raise("ArgumentError", "expected a keyword list, got: %s", nxi_inspect_plain(opts));
+        return -1;
+    }
+    nxv **unknown = nxv_items(opts->list.n), **dups = nxv_items(opts->list.n);
+    int nu = 0, nd = 0;
+    for (int64_t k = 0; k < opts->list.n; k++) {
+        nxv *key = opts->list.items[k]->tuple.items[0];
+        int found = -1;
+        for (int i = 0; i < nallowed && found < 0; i++)
+            if (!strcmp(key->atom, allowed[i]))
+                found = i;
+        if (found < 0) {
+            int seen = 0;
+            for (int j = 0; j < nu; j++)
+                seen |= unknown[j]->atom == key->atom;
+            if (!seen)
+                unknown[nu++] = key;
+        } else if (vals[found]) {
+            int seen = 0;
+            for (int j = 0; j < nd; j++)
+                seen |= dups[j]->atom == key->atom;
+            if (!seen)
+                dups[nd++] = key;
+        } else {
+            vals[found] = opts->list.items[k]->tuple.items[1];
+        }
+    }
+    if (nu > 0) {
+        nxi_raise("ArgumentError", "unknown keys %s in %s, the allowed keys are: %s",
+                  nxi_inspect_plain(nxv_list(nu, unknown)), nxi_inspect_plain(opts), nxi_keys_text(allowed, nallowed));
+        return -1;
+    }
+    if (nd > 0) {
+        nxi_raise("ArgumentError", "duplicate keys %s in %s", nxi_inspect_plain(nxv_list(nd, dups)),
+                  nxi_inspect_plain(opts));
+        return -1;
+    }
+    return 0;
+}

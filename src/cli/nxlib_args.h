@@ -53,6 +53,9 @@ int nxi_to_axes(nxv *v, int rank, nx_axes *out, int keep_empty);
 int nxi_check_backend(nxv *backend);
 /* The allowed keys as Nx prints them: "[:type, :names, :backend]". */
 char *nxi_keys_text(const char *const *allowed, int n);
+/* Keyword.validate!(opts, allowed) into vals (NULL where absent): unknown keys, then
+ * duplicates, with Elixir's messages; 0, or -1 with the exception raised. */
+int nxi_validate_keywords(nxv *opts, const char *const *allowed, int nallowed, nxv **vals);
 
 /* ---- containers ---- */
 /* Tuples and maps, which Nx traverses as containers of tensors. */

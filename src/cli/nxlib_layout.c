@@ -46,54 +46,6 @@ static int ints_of(nxv *v, nx_ints *out)
     return 0;
 }
 
-/* Keyword.validate!(opts, allowed): unknown keys, then duplicates, with Elixir's messages. */
-static int validate_keywords(nxv *opts, const char *const *allowed, int nallowed, nxv **vals)
-{
-    for (int i = 0; i < nallowed; i++)
-        vals[i] = NULL;
-    if (!opts)
-        return 0;
-    if (!is_list(opts) || !nxv_is_keyword(opts)) {
-        nxi_raise("ArgumentError", "expected a keyword list, got: %s", nxi_inspect_plain(opts));
-        return -1;
-    }
-    nxv **unknown = nxv_items(opts->list.n), **dups = nxv_items(opts->list.n);
-    int nu = 0, nd = 0;
-    for (int64_t k = 0; k < opts->list.n; k++) {
-        nxv *key = opts->list.items[k]->tuple.items[0];
-        int found = -1;
-        for (int i = 0; i < nallowed && found < 0; i++)
-            if (!strcmp(key->atom, allowed[i]))
-                found = i;
-        if (found < 0) {
-            int seen = 0;
-            for (int j = 0; j < nu; j++)
-                seen |= unknown[j]->atom == key->atom;
-            if (!seen)
-                unknown[nu++] = key;
-        } else if (vals[found]) {
-            int seen = 0;
-            for (int j = 0; j < nd; j++)
-                seen |= dups[j]->atom == key->atom;
-            if (!seen)
-                dups[nd++] = key;
-        } else {
-            vals[found] = opts->list.items[k]->tuple.items[1];
-        }
-    }
-    if (nu > 0) {
-        nxi_raise("ArgumentError", "unknown keys %s in %s, the allowed keys are: %s",
-                  nxi_inspect_plain(nxv_list(nu, unknown)), nxi_inspect_plain(opts), nxi_keys_text(allowed, nallowed));
-        return -1;
-    }
-    if (nd > 0) {
-        nxi_raise("ArgumentError", "duplicate keys %s in %s", nxi_inspect_plain(nxv_list(nd, dups)),
-                  nxi_inspect_plain(opts));
-        return -1;
-    }
-    return 0;
-}
-
 /* Start indices: integers or scalar tensors (other numbers become tensors, which the
  * library rejects as non-integer indices). */
 static int starts_arg(nxv *v, nx_starts *out)
@@ -169,7 +121,7 @@ static nxv *flatten_b(int argc, nxv **argv)
     static const char *const allowed[] = { "axes" };
     nxv *vals[1];
     nx_axes axes;
-    if (validate_keywords(opt_arg(argc, argv, 1), allowed, 1, vals) < 0)
+    if (nxi_validate_keywords(opt_arg(argc, argv, 1), allowed, 1, vals) < 0)
         return NULL;
     nx_tensor *t = nxi_to_tensor(argv[0]);
     if (!t || nxi_to_axes(vals[0], nx_rank(t), &axes, 1) < 0)

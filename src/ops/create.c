@@ -1,5 +1,6 @@
 /* src/ops/create.c: front end of creation: from C data, iota, eye, template,
- * from_binary. Checks arguments and decides type, shape and names. */
+ * from_binary, and the composites fill and linspace. Checks arguments and decides type,
+ * shape and names. */
 #include <string.h>
 #include "core/elem.h"
 #include "core/shape.h"
@@ -83,4 +84,65 @@ nx_tensor *nx_eye_(nx_shape shape, nx_eye_opts o)
 nx_tensor *nx_template_(nx_shape shape, nx_type type, nx_template_opts o)
 {
     return new_checked(type, &shape, o.names);   /* no backend, no data */
+}
+
+/* Nx.fill: as_type(value, type) broadcast to t's whole shape, then vectorized as t. */
+nx_tensor *nx_fill_(const nx_tensor *t, const nx_tensor *value, nx_fill_opts o)
+{
+    if (nxfront_check_tensor(t) < 0 || nxfront_check_tensor(value) < 0)
+        return NULL;
+    nx_type type = o.type ? o.type
+                 : value->weak ? nx_type_merge_number(t->type, value->weak_value) : nx_type_merge(t->type, value->type);
+    if (nxfront_check_type(type) < 0)
+        return NULL;
+    nx_shape shape = { .rank = t->rank };
+    nx_names names = { .n = t->rank };
+    for (int i = 0; i < t->rank; i++) {
+        shape.dims[i] = t->dims[i];
+        names.v[i] = i < t->vrank ? NULL : t->names[i];
+    }
+    nx_scope_begin();
+    nx_tensor *r = nx_broadcast(nx_as_type(value, type), shape, .names = names);
+    for (int v = 0; r && v < t->vrank; v++)
+        r = nx_vectorize(r, t->names[v]);
+    return nx_scope_end_keep(r);
+}
+
+/* Nx.linspace: iota * step + start along a new last axis (Nx's composition). */
+nx_tensor *nx_linspace_(const nx_tensor *start, const nx_tensor *stop, nx_linspace_opts o)
+{
+    if (nxfront_check_tensor(start) < 0 || nxfront_check_tensor(stop) < 0)
+        return NULL;
+    if (o.n < 1)
+        return nxerr_null(NX_ARGUMENT_ERROR, "expected n to be a non-negative integer, got: %lld", (long long)o.n);
+    nx_type type = o.type ? o.type : NX_F32;
+    if (nxfront_check_type(type) < 0)
+        return NULL;
+    nx_shape s0 = nx_shape_of(start), s1 = nx_shape_of(stop);
+    if (s0.rank != s1.rank || memcmp(s0.dims, s1.dims, (size_t)s0.rank * sizeof *s0.dims)) {
+        char a[256], b[256];
+        return nxerr_null(NX_ARGUMENT_ERROR, "expected start and stop to have the same shape. Got shapes %s and %s",
+                          nxshape_text(a, sizeof a, s0.rank, s0.dims), nxshape_text(b, sizeof b, s1.rank, s1.dims));
+    }
+    if (s0.rank + 1 > NX_MAX_RANK)
+        return nxerr_null(NX_ARGUMENT_ERROR, "linspace/3: rank %d is not supported (at most %d axes)", s0.rank + 1,
+                          NX_MAX_RANK);
+    nx_scope_begin();
+    nx_tensor *from = nx_as_type(start, type), *to = nx_as_type(stop, type), *r;
+    if (o.n == 1) {
+        r = nx_new_axis(from, -1, o.name);
+    } else {
+        /* -(start - stop) is stop - start exactly (integers wrap alike, float rounding is
+         * symmetric), with start's vectorized axes first, as Nx orders them. */
+        nx_tensor *delta = nx_negate(nx_subtract(from, to));
+        nx_tensor *step = nx_divide(delta, nx_number_tensor(NX_INT(o.exclude_endpoint ? o.n : o.n - 1)));
+        nx_shape shape = s0;
+        nx_names names = { .n = s0.rank + 1 };
+        shape.dims[shape.rank++] = o.n;
+        names.v[s0.rank] = o.name;
+        nx_tensor *iota = nx_iota(shape, .type = type, .axis = NX_AXIS(s0.rank), .names = names);
+        nx_tensor *y = nx_add(nx_multiply(iota, nx_new_axis(step, -1, NULL)), nx_new_axis(from, -1, NULL));
+        r = nx_as_type(y, type);
+    }
+    return nx_scope_end_keep(r);
 }
