@@ -18,6 +18,7 @@ extern "C" {
 #include "nx/inspect.h"
 #include "nx/elementwise.h"
 #include "nx/complex.h"
+#include "nx/dot.h"
 #include "nx/reduce.h"
 #include "nx/layout.h"
 #include "nx/index.h"

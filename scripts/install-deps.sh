@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config   # the C toolchain and the build
     libcriterion-dev                   # the test framework
+    libopenblas-pthread-dev            # gemm for dot (OpenBLAS's own threads, no OpenMP)
     python3 python3-venv python3-numpy # the NumPy oracles (ml_dtypes comes from PyPI)
     python3-mpmath                     # the high-precision oracle of the math functions
     clang libclang-rt-14-dev           # libFuzzer targets and clang's sanitizer runtimes

@@ -43,6 +43,7 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define BIND_REDUCE(name)
 #define BIND_INDEX(name)
 #define BIND_SORT(name)
+#define BIND_DOT(name)
 #define NX_OP(name, arity, kind, flags) BIND_##kind(name)
 #include "ops.def"
 #undef NX_OP
@@ -55,6 +56,7 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define ENTRY_REDUCE(name)
 #define ENTRY_INDEX(name)
 #define ENTRY_SORT(name)
+#define ENTRY_DOT(name)
 /* The complex composites (src/ops/complex.c). */
 BIND_UNARY(phase)
 BIND_BINARY(complex)

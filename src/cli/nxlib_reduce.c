@@ -92,6 +92,7 @@ static nxv *primitive(nx_op op, int argc, nxv **argv)
 #define BIND_SHAPE(name)
 #define BIND_INDEX(name)
 #define BIND_SORT(name)
+#define BIND_DOT(name)
 #define NX_OP(name, arity, kind, flags) BIND_##kind(name)
 #include "ops.def"
 #undef NX_OP
@@ -154,6 +155,7 @@ static nxv *standard_deviation_b(int argc, nxv **argv)
 #define ENTRY_SHAPE(name)
 #define ENTRY_INDEX(name)
 #define ENTRY_SORT(name)
+#define ENTRY_DOT(name)
 const nxi_func nxi_reduce_funcs[] = {
 #define NX_OP(name, arity, kind, flags) ENTRY_##kind(name)
 #include "ops.def"

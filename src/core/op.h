@@ -14,7 +14,7 @@ typedef enum nx_op {
 
 typedef enum {
     NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_UNARY, NX_OPK_BINARY, NX_OPK_REDUCE,
-    NX_OPK_INDEX, NX_OPK_SORT
+    NX_OPK_INDEX, NX_OPK_SORT, NX_OPK_DOT
 } nx_op_kind;
 
 /* Op flags (the last column of ops.def). */
@@ -51,6 +51,11 @@ typedef struct nxop_params {
         int64_t k;            /* top_k: how many along the last axis */
         nx_tensor *indices;   /* top_k's second result, its buffer already allocated */
     } sort;
+    /* dot (src/ops/dot.c): a batched matrix product in one type. trans_a: a is stored as
+     * {B, K, M}; trans_b: b as {B, N, K}. */
+    struct {
+        int trans_a, trans_b;
+    } dot;
 } nxop_params;
 
 /* A kernel fills `out` (its buffer already allocated) from `in`; returns 0, or -1 with an

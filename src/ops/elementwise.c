@@ -351,6 +351,7 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
 #define DEFINE_REDUCE(name)
 #define DEFINE_INDEX(name)
 #define DEFINE_SORT(name)
+#define DEFINE_DOT(name)
 #define NX_OP(name, arity, kind, flags) DEFINE_##kind(name)
 #include "ops.def"
 #undef NX_OP
