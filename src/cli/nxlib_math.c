@@ -44,6 +44,10 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define BIND_INDEX(name)
 #define BIND_SORT(name)
 #define BIND_DOT(name)
+#define BIND_CUMULATIVE(name)
+#define BIND_WINDOW(name)
+#define BIND_CONV(name)
+#define BIND_FFT(name)
 #define NX_OP(name, arity, kind, flags) BIND_##kind(name)
 #include "ops.def"
 #undef NX_OP
@@ -57,6 +61,10 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define ENTRY_INDEX(name)
 #define ENTRY_SORT(name)
 #define ENTRY_DOT(name)
+#define ENTRY_CUMULATIVE(name)
+#define ENTRY_WINDOW(name)
+#define ENTRY_CONV(name)
+#define ENTRY_FFT(name)
 /* The complex composites (src/ops/complex.c). */
 BIND_UNARY(phase)
 BIND_BINARY(complex)

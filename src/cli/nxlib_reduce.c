@@ -93,6 +93,10 @@ static nxv *primitive(nx_op op, int argc, nxv **argv)
 #define BIND_INDEX(name)
 #define BIND_SORT(name)
 #define BIND_DOT(name)
+#define BIND_CUMULATIVE(name)
+#define BIND_WINDOW(name)
+#define BIND_CONV(name)
+#define BIND_FFT(name)
 #define NX_OP(name, arity, kind, flags) BIND_##kind(name)
 #include "ops.def"
 #undef NX_OP
@@ -156,6 +160,10 @@ static nxv *standard_deviation_b(int argc, nxv **argv)
 #define ENTRY_INDEX(name)
 #define ENTRY_SORT(name)
 #define ENTRY_DOT(name)
+#define ENTRY_CUMULATIVE(name)
+#define ENTRY_WINDOW(name)
+#define ENTRY_CONV(name)
+#define ENTRY_FFT(name)
 const nxi_func nxi_reduce_funcs[] = {
 #define NX_OP(name, arity, kind, flags) ENTRY_##kind(name)
 #include "ops.def"

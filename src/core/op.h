@@ -14,7 +14,7 @@ typedef enum nx_op {
 
 typedef enum {
     NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_UNARY, NX_OPK_BINARY, NX_OPK_REDUCE,
-    NX_OPK_INDEX, NX_OPK_SORT, NX_OPK_DOT
+    NX_OPK_INDEX, NX_OPK_SORT, NX_OPK_DOT, NX_OPK_CUMULATIVE, NX_OPK_WINDOW, NX_OPK_CONV, NX_OPK_FFT
 } nx_op_kind;
 
 /* Op flags (the last column of ops.def). */
