@@ -19,6 +19,7 @@ extern "C" {
 #include "nx/elementwise.h"
 #include "nx/complex.h"
 #include "nx/dot.h"
+#include "nx/cumulative.h"
 #include "nx/reduce.h"
 #include "nx/layout.h"
 #include "nx/index.h"
