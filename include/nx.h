@@ -20,6 +20,7 @@ extern "C" {
 #include "nx/complex.h"
 #include "nx/dot.h"
 #include "nx/cumulative.h"
+#include "nx/fft.h"
 #include "nx/reduce.h"
 #include "nx/layout.h"
 #include "nx/index.h"

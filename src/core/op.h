@@ -57,6 +57,11 @@ typedef struct nxop_params {
     struct {
         int trans_a, trans_b;
     } dot;
+    /* fft, ifft (axis: the transformed one, already of the transform's length): parts
+     * with |x| <= eps are flushed to +0.0. */
+    struct {
+        double eps;
+    } fft;
 } nxop_params;
 
 /* A kernel fills `out` (its buffer already allocated) from `in`; returns 0, or -1 with an
