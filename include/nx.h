@@ -21,6 +21,7 @@ extern "C" {
 #include "nx/dot.h"
 #include "nx/cumulative.h"
 #include "nx/fft.h"
+#include "nx/vectorize.h"
 #include "nx/reduce.h"
 #include "nx/layout.h"
 #include "nx/index.h"

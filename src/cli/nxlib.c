@@ -18,6 +18,7 @@ extern const nxi_func nxi_sort_funcs[];
 extern const nxi_func nxi_dot_funcs[];
 extern const nxi_func nxi_cumulative_funcs[];
 extern const nxi_func nxi_fft_funcs[];
+extern const nxi_func nxi_vectorize_funcs[];
 extern const nxi_func nxi_composite_funcs[];
 
 static const nxi_func *const tables[] = {
@@ -30,6 +31,7 @@ static const nxi_func *const tables[] = {
     nxi_dot_funcs,
     nxi_cumulative_funcs,
     nxi_fft_funcs,
+    nxi_vectorize_funcs,
     nxi_composite_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
