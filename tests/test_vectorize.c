@@ -98,3 +98,24 @@ Test(vectorize, errors)
     nx_error_clear();
     nx_scope_end();
 }
+
+Test(vectorize, to_batched)
+{
+    nx_scope_begin();
+    nx_tensor *t = nx_iota(NX_SHAPE(5, 2), .names = NX_NAMES("x", "y")), *out[3];
+    cr_assert_eq(nx_to_batched(t, 2, NULL, 0), 3);
+    cr_assert_eq(nx_to_batched(t, 2, out, 3), 3, "%s", nx_error_message());
+    /* the last batch is completed with the first rows */
+    NXTEST_PRINTS(out[2], "#Nx.Tensor<\n  s32[x: 2][y: 2]\n  [\n    [8, 9],\n    [0, 1]\n  ]\n>");
+    cr_assert_eq(nx_to_batched(t, 2, out, 3, .leftover = NX_LEFTOVER_DISCARD), 2);
+    NXTEST_PRINTS(out[1], "#Nx.Tensor<\n  s32[x: 2][y: 2]\n  [\n    [4, 5],\n    [6, 7]\n  ]\n>");
+    /* vectorized: the first vectorized axis is batched; a vectorized scalar can be */
+    nx_tensor *v = nx_vectorize(nx_iota(NX_SHAPE(3)), "x");
+    cr_assert_eq(nx_to_batched(v, 2, out, 3), 2);
+    NXTEST_PRINTS(out[1], "#Nx.Tensor<\n  vectorized[x: 2]\n  s32\n  [2, 0]\n>");
+    cr_assert_eq(nx_to_batched(t, 6, out, 3), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "cannot batch beyond original tensor");
+    cr_assert_eq(nx_to_batched(nx_scalar(NX_INT(1), NX_S32), 1, out, 3), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "cannot batch non-vectorized scalar tensor #Nx.Tensor<\n  s32\n  1\n>");
+    nx_scope_end();
+}

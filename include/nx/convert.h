@@ -30,4 +30,16 @@ NX_API int64_t nx_to_flat_list_(const nx_tensor *t, nx_number *out, int64_t n, n
 /* Nx.to_number: the value of a scalar tensor; -1 with an ArgumentError otherwise. */
 NX_API int nx_to_number(const nx_tensor *t, nx_number *out);
 
+/* Nx.to_batched: splits axis 0 (the first vectorized axis of a vectorized tensor) into
+ * batches of batch_size rows, names kept. NX_LEFTOVER_REPEAT (the default) completes the
+ * last batch with rows from the start; NX_LEFTOVER_DISCARD drops it. Writes up to `cap`
+ * batches (new tensors) into out and returns how many there are in all (out may be NULL
+ * to count); -1 with an error. */
+typedef enum { NX_LEFTOVER_REPEAT, NX_LEFTOVER_DISCARD } nx_leftover;
+typedef struct { nx_leftover leftover; } nx_to_batched_opts;
+NX_API int64_t nx_to_batched_(const nx_tensor *t, int64_t batch_size, nx_tensor **out, int64_t cap,
+                              nx_to_batched_opts o);
+#define nx_to_batched(t, batch_size, out, cap, ...) \
+    nx_to_batched_((t), (batch_size), (out), (cap), (nx_to_batched_opts){ __VA_ARGS__ })
+
 #endif

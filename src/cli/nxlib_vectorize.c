@@ -1,6 +1,7 @@
 /* src/cli/nxlib_vectorize.c: the interpreter's bindings of Nx.reshape_vectors,
  * Nx.broadcast_vectors and Nx.revectorize (spec/functions.md §19): lists of tensor-likes
- * in and out, containers mapped leaf by leaf, then include/nx/vectorize.h. */
+ * in and out, containers mapped leaf by leaf, then include/nx/vectorize.h; and of
+ * Nx.to_batched, whose stream is a list here (Enum functions take both). */
 #include <string.h>
 #include "cli/nxlib_args.h"
 #include "nx.h"
@@ -93,7 +94,37 @@ static nxv *revectorize_b(int argc, nxv **argv)
     return nxi_map_leaves(argv[0], revectorize_leaf, &a);
 }
 
+/* Nx.to_batched(tensor, batch_size, leftover: :repeat | :discard) */
+static nxv *to_batched_b(int argc, nxv **argv)
+{
+    static const char *const allowed[] = { "leftover" };
+    nxv *vals[1], *size = argv[1];
+    nx_tensor *t = nxi_to_tensor(argv[0]);
+    if (!t || nxi_opts(argc > 2 ? argv[2] : NULL, allowed, 1, vals) < 0)
+        return NULL;
+    if (size->kind != NXV_INT || size->i < 1 || size->i > INT64_MAX)
+        return nxi_raise("FunctionClauseError", "no function clause matching in Nx.to_batched/3");
+    nx_to_batched_opts o = { .leftover = vals[0] && nxv_is_atom(vals[0], "discard") ? NX_LEFTOVER_DISCARD
+                                                                                    : NX_LEFTOVER_REPEAT };
+    int64_t n = nx_to_batched_(t, (int64_t)size->i, NULL, 0, o);
+    if (n < 0)
+        return nxi_raise_from_nx();
+    nx_tensor **batches = nx_alloc((size_t)(n > 0 ? n : 1) * sizeof *batches);
+    if (!batches)
+        return nxi_raise_from_nx();
+    if (nx_to_batched_(t, (int64_t)size->i, batches, n, o) < 0) {
+        nx_free(batches);
+        return nxi_raise_from_nx();
+    }
+    nxv **items = nxv_items(n);
+    for (int64_t i = 0; i < n; i++)
+        items[i] = nxv_tensor(batches[i]);
+    nx_free(batches);
+    return nxv_list(n, items);
+}
+
 const nxi_func nxi_vectorize_funcs[] = {
+    { "Nx", "to_batched", 2, 3, to_batched_b },
     { "Nx", "reshape_vectors", 1, 2, reshape_vectors_b },
     { "Nx", "broadcast_vectors", 1, 2, broadcast_vectors_b },
     { "Nx", "revectorize", 2, 3, revectorize_b },
