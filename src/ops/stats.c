@@ -162,15 +162,19 @@ nx_tensor *nx_mode_(const nx_tensor *t, nx_median_opts o)
 
 /* ---------------------------------------------------------------- covariance */
 
-/* x^H x over the n axis of x {..., n, d}: the products conj(x)[n, i] x[n, j] summed in
- * x's type (as Nx's dot returns it: integers wrap). */
+/* x^H x over the n axis of x {..., n, d}: dot(conj(x), [-2], batch, x, [-2], batch) with
+ * the leading axes as batch axes, in x's type (integers wrap, as Nx's dot does). */
 static nx_tensor *gram(const nx_tensor *x)
 {
     if (!x)
         return NULL;
+    int r = inner_rank(x);
+    nx_axes batch = { .n = r - 2 };
+    for (int i = 0; i < r - 2; i++)
+        batch.index[i] = i;
     const nx_tensor *xc = nx_type_is_complex(x->type) ? nx_conjugate(x) : x;
-    nx_tensor *outer = nx_multiply(nx_new_axis(xc, -1, NULL), nx_new_axis(x, -2, NULL));
-    return nx_as_type(nx_sum(outer, .axes = NX_AXES(-3)), x->type);
+    return nx_dot_general(xc, x, .contract_a = NX_AXES(r - 2), .batch_a = batch, .contract_b = NX_AXES(r - 2),
+                          .batch_b = batch);
 }
 
 nx_tensor *nx_covariance_(const nx_tensor *t, nx_covariance_opts o)
