@@ -12,14 +12,23 @@ target=${2:-eval}
 out=build-fuzz
 mkdir -p "$out/corpus-$target"
 
-sources=(src/core/*.c src/ops/*.c src/backend/cpu/*.c)
+sources=(src/core/*.c src/ops/*.c)
+for f in src/backend/cpu/*.c; do
+    [ "$f" = src/backend/cpu/vmath_avx2.c ] || sources+=("$f")
+done
 for f in src/cli/*.c; do
     [ "$f" = src/cli/main.c ] || sources+=("$f")
 done
+# The libraries the library links (pkg-config gives OpenBLAS's own cblas.h first).
+deps_cflags=$(pkg-config --cflags openblas fftw3 fftw3f)
+deps_libs="$(pkg-config --libs openblas fftw3 fftw3f) -lsleef"
 flags=(-g -O1 -std=gnu17 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-       -Iinclude -Isrc -Wall -Wextra -Werror)
+       -Iinclude -Isrc $deps_cflags -Wall -Wextra -Werror)
 case "$target" in
-    eval) clang "${flags[@]}" fuzz/fuzz_eval.c "${sources[@]}" -lm -lpthread -o "$out/fuzz_eval" ;;
+    eval) # vmath_avx2.c alone is built for AVX2 + FMA, as CMakeLists.txt builds it.
+          clang "${flags[@]}" -mavx2 -mfma -c src/backend/cpu/vmath_avx2.c -o "$out/vmath_avx2.o"
+          clang "${flags[@]}" fuzz/fuzz_eval.c "${sources[@]}" "$out/vmath_avx2.o" $deps_libs -lm -lpthread \
+                -o "$out/fuzz_eval" ;;
     parser) clang "${flags[@]}" -DNXI_FUZZ_ARENA_STUB fuzz/fuzz_parser.c src/cli/lexer.c src/cli/parser.c \
                 -o "$out/fuzz_parser" ;;
     *) echo "fuzz.sh: unknown target $target (eval or parser)" >&2; exit 2 ;;

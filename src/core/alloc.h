@@ -9,6 +9,11 @@
 /* Like nx_alloc but zero-filled; the size is count * size, checked for overflow. */
 void *nxalloc_zeroed(size_t count, size_t size);
 void *nxalloc_realloc(void *p, size_t bytes);
+/* Memory for tensor data: `bytes`, not zeroed, or NULL. Large buffers are mapped on huge
+ * page boundaries and recycled; give them back with nxalloc_buffer_free and the same
+ * `bytes`, never nx_free. */
+void *nxalloc_buffer(size_t bytes);
+void nxalloc_buffer_free(void *p, size_t bytes);
 /* Fails the n-th allocation from now (1 = the next one) and every later one while
  * `sticky`; n = 0 turns failure injection off. Thread-local. Returns allocations made
  * since the last call. */

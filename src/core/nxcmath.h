@@ -10,9 +10,13 @@
 
 typedef double _Complex nxm_cdouble;
 
+/* re + i·im, keeping signed zeros and infinities (C11's CMPLX, which clang lacks). */
 static inline nxm_cdouble nxm_cmake(double re, double im)
 {
-    return CMPLX(re, im);
+    nxm_cdouble z;
+    __real__ z = re;
+    __imag__ z = im;
+    return z;
 }
 
 /* e^z - 1 = (e^x cos y - 1) + i e^x sin y, with e^x cos y - 1 = expm1(x) cos y - 2 sin²(y/2)

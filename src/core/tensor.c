@@ -47,14 +47,20 @@ nx_tensor *nxtensor_like(const nx_tensor *t, nx_type type)
     return out;
 }
 
+/* Kernels write every element of their output, so the buffer is not zero-filled (fresh
+ * pages are faulted in by the kernel that fills them, on all its threads). Only the last
+ * byte of a sub-byte type is cleared: its padding bits are not elements, and to_binary
+ * shows them. */
 int nxtensor_alloc_data(nx_tensor *t)
 {
     int64_t bytes = nxelem_bytes(t->type, t->size);
-    nxbuf *b = nxalloc_zeroed(1, sizeof *b + (size_t)bytes);
+    nxbuf *b = nxalloc_buffer(sizeof *b + (size_t)bytes);
     if (!b)
         return nxerr_oom(sizeof *b + (size_t)bytes), -1;
     atomic_init(&b->refs, 1);
     b->bytes = bytes;
+    if (bytes > 0 && nx_type_bits(t->type) < 8)
+        b->data[bytes - 1] = 0;
     t->buf = b;
     return 0;
 }
@@ -70,7 +76,7 @@ void nxtensor_share_data(nx_tensor *t, const nx_tensor *src)
 void nxtensor_destroy(nx_tensor *t)
 {
     if (t->buf && atomic_fetch_sub(&t->buf->refs, 1) == 1)
-        nx_free(t->buf);
+        nxalloc_buffer_free(t->buf, sizeof *t->buf + (size_t)t->buf->bytes);
     nx_free(t);
 }
 

@@ -37,7 +37,8 @@ struct nx_tensor {
 nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char *const *names);
 /* Same shape, names and vectorized axes as t, another type. */
 nx_tensor *nxtensor_like(const nx_tensor *t, nx_type type);
-/* Gives t a fresh zeroed buffer for its elements; -1 with an error. */
+/* Gives t a fresh buffer for its elements, not zero-filled (kernels write every element);
+ * -1 with an error. */
 int nxtensor_alloc_data(nx_tensor *t);
 /* t shares src's buffer (the sizes in bytes must agree). */
 void nxtensor_share_data(nx_tensor *t, const nx_tensor *src);

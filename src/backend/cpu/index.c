@@ -312,18 +312,52 @@ typedef struct {
     block_shape shape;
 } gather_job;
 
+/* out[i] = x[clamp(idx[i]) * stride] for i < n: one index per element. A tight loop
+ * by type, so that the random loads of x overlap (a longer body leaves one miss in flight
+ * at a time). */
+static void gather_elems(unsigned char *o, const unsigned char *x, const int64_t *idx, int64_t n,
+                         int64_t dim, int64_t stride, size_t w)
+{
+#define GATHER_ELEMS(T) \
+    for (int64_t i = 0; i < n; i++) \
+        ((T *)o)[i] = ((const T *)x)[clamp_index(idx[i], dim) * stride];
+    switch (w) {
+    case 1: GATHER_ELEMS(uint8_t) break;
+    case 2: GATHER_ELEMS(uint16_t) break;
+    case 4: GATHER_ELEMS(uint32_t) break;
+    case 8: GATHER_ELEMS(uint64_t) break;
+    default: GATHER_ELEMS(u128) break;
+    }
+#undef GATHER_ELEMS
+}
+
 static void gather_chunk(void *ctx, int64_t begin, int64_t end)
 {
     const gather_job *j = ctx;
     size_t w = width(j->x);
     const int64_t *idx = (const int64_t *)bytes(j->idx);
-    for (int64_t t = begin; t < end; t++) {
+    /* Tasks run batch entry by batch entry: the offsets change once per entry. */
+    for (int64_t t = begin; t < end;) {
         int64_t b = t / j->per_batch, v = t % j->per_batch;
+        int64_t stop = (b + 1) * j->per_batch < end ? (b + 1) * j->per_batch : end;
         const int64_t *iv = idx + batch_offset(&j->ib, b) + v * j->k;
-        int64_t at = batch_offset(&j->xb, b);
-        for (int a = 0; a < j->k; a++)
-            at += clamp_index(iv[a], j->x->dims[j->axes[a]]) * j->xstrides[j->axes[a]];
-        copy_block(bytes(j->out) + (size_t)(t * j->block) * w, bytes(j->x) + (size_t)at * w, &j->shape, w);
+        const unsigned char *xb = bytes(j->x) + (size_t)batch_offset(&j->xb, b) * w;
+        unsigned char *o = bytes(j->out) + (size_t)(t * j->block) * w;
+        if (j->k == 1 && j->block == 1) {
+            int a = j->axes[0];
+            gather_elems(o, xb, iv, stop - t, j->x->dims[a], j->xstrides[a], w);
+            t = stop;
+            continue;
+        }
+        for (; t < stop; t++, iv += j->k, o += (size_t)j->block * w) {
+            int64_t at = 0;
+            for (int a = 0; a < j->k; a++)
+                at += clamp_index(iv[a], j->x->dims[j->axes[a]]) * j->xstrides[j->axes[a]];
+            if (j->shape.count == 1)
+                copy_elems(o, xb + (size_t)at * w, j->shape.run_elems, w);
+            else
+                copy_block(o, xb + (size_t)at * w, &j->shape, w);
+        }
     }
 }
 

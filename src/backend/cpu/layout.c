@@ -9,6 +9,9 @@
 #include "backend/cpu/cpu.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "backend/cpu/pool.h"
 #include "core/elem.h"
 #include "core/error.h"
@@ -118,6 +121,46 @@ static void copy_flat(void *ctx, int64_t begin, int64_t end)
     copy_run(j->dst + begin * j->ds[0] * es, j->ds[0], j->src + begin * j->ss[0] * es, j->ss[0], end - begin, j->es);
 }
 
+#ifdef __SSE2__
+/* Four destination rows of n 4-byte elements (row stride drs elements), from four
+ * contiguous source columns (source row stride srs): 4 x 4 blocks transposed in
+ * registers, so that both sides move 16 bytes at a time. */
+static void transpose_4x4s(unsigned char *d, int64_t drs, const unsigned char *s, int64_t srs, int64_t n)
+{
+    float *dst = (float *)d;
+    const float *src = (const float *)s;
+    int64_t ii = 0;
+    for (; ii + 4 <= n; ii += 4) {
+        __m128 r0 = _mm_loadu_ps(src + (ii + 0) * srs), r1 = _mm_loadu_ps(src + (ii + 1) * srs);
+        __m128 r2 = _mm_loadu_ps(src + (ii + 2) * srs), r3 = _mm_loadu_ps(src + (ii + 3) * srs);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        _mm_storeu_ps(dst + 0 * drs + ii, r0);
+        _mm_storeu_ps(dst + 1 * drs + ii, r1);
+        _mm_storeu_ps(dst + 2 * drs + ii, r2);
+        _mm_storeu_ps(dst + 3 * drs + ii, r3);
+    }
+    for (; ii < n; ii++)
+        for (int c = 0; c < 4; c++)
+            memcpy(dst + c * drs + ii, src + ii * srs + c, 4);
+}
+
+/* The same for 8-byte elements, two destination rows from two source columns. */
+static void transpose_2x2d(unsigned char *d, int64_t drs, const unsigned char *s, int64_t srs, int64_t n)
+{
+    double *dst = (double *)d;
+    const double *src = (const double *)s;
+    int64_t ii = 0;
+    for (; ii + 2 <= n; ii += 2) {
+        __m128d r0 = _mm_loadu_pd(src + ii * srs), r1 = _mm_loadu_pd(src + (ii + 1) * srs);
+        _mm_storeu_pd(dst + ii, _mm_unpacklo_pd(r0, r1));
+        _mm_storeu_pd(dst + drs + ii, _mm_unpackhi_pd(r0, r1));
+    }
+    for (; ii < n; ii++)
+        for (int c = 0; c < 2; c++)
+            memcpy(dst + c * drs + ii, src + ii * srs + c, 8);
+}
+#endif
+
 /* One tile column of a transpose-like copy: the destination's innermost axis (i) is read
  * with a large stride and axis k is read contiguously, so TILE x TILE blocks are copied
  * with both sides in cache. Units are (other axes, block of k). */
@@ -139,8 +182,18 @@ static void copy_tiles(void *ctx, int64_t begin, int64_t end)
             dof += x * j->ds[a];
         }
         for (int64_t i0 = 0; i0 < j->dims[i]; i0 += TILE) {
-            int64_t n = i0 + TILE < j->dims[i] ? TILE : j->dims[i] - i0;
-            for (int64_t kk = k0; kk < k1; kk++)
+            int64_t n = i0 + TILE < j->dims[i] ? TILE : j->dims[i] - i0, kk = k0;
+#ifdef __SSE2__
+            if (es == 4 && j->ss[k] == 1 && j->ds[i] == 1)
+                for (; kk + 4 <= k1; kk += 4)
+                    transpose_4x4s(j->dst + (dof + kk * j->ds[k] + i0) * es, j->ds[k],
+                                   j->src + (so + kk + i0 * j->ss[i]) * es, j->ss[i], n);
+            if (es == 8 && j->ss[k] == 1 && j->ds[i] == 1)
+                for (; kk + 2 <= k1; kk += 2)
+                    transpose_2x2d(j->dst + (dof + kk * j->ds[k] + i0) * es, j->ds[k],
+                                   j->src + (so + kk + i0 * j->ss[i]) * es, j->ss[i], n);
+#endif
+            for (; kk < k1; kk++)
                 copy_run(j->dst + (dof + kk * j->ds[k] + i0 * j->ds[i]) * es, j->ds[i],
                          j->src + (so + kk * j->ss[k] + i0 * j->ss[i]) * es, j->ss[i], n, j->es);
         }

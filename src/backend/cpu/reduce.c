@@ -24,6 +24,20 @@
 #define LANES 8             /* interleaved partial sums in a contiguous run (idem) */
 #define TILE_ROWS 4096      /* accumulators per tile when the innermost axis is kept */
 #define TILE_RUNS 32        /* outputs per tile when the innermost axis is reduced */
+#define ARG_UNROLL 4        /* vectors per step of those passes */
+/* argmax's vector passes are built for 16-byte vectors (SSE2, the x86-64 baseline, or
+ * NEON) and, on x86-64, for AVX2's 32 bytes, used where the processor has it. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ARG_AVX2(...) __VA_ARGS__
+static int nxcpu_avx2;
+__attribute__((constructor)) static void detect_avx2(void)
+{
+    __builtin_cpu_init();
+    nxcpu_avx2 = __builtin_cpu_supports("avx2");
+}
+#else
+#define ARG_AVX2(...)
+#endif
 #define ACC_MAX 16          /* the largest accumulator: complex, or argmax of f64 */
 #define PARALLEL_MIN 32768  /* input elements below which a second thread costs more than it saves */
 #define R NX_MAX_RANK
@@ -139,12 +153,29 @@ static void put_index(void *out, nx_type type, int64_t at, int64_t v)
         for (int64_t j = 0; j < count; j++) \
             name##_run_##sfx((A *)acc + j, (const T *)xv + j * n * (W), n, 0); \
     }
+/* Four rows go through each accumulator while it sits in a register (the same operations
+ * in the same order as row by row, with a quarter of the loads and stores of acc). */
 #define ROWS(name, sfx, T, A, W, ROW) \
     static void name##_rows_##sfx(void *acc, const void *xv, int64_t n, int64_t count, int64_t stride, \
                                   int64_t first) \
     { \
-        A *a = acc; \
-        for (int64_t r = 0; r < count; r++) { \
+        A *restrict a = acc; \
+        int64_t r = 0; \
+        for (; r + 4 <= count; r += 4) { \
+            const T *restrict x0 = (const T *)xv + r * stride * (W); \
+            const T *restrict x1 = x0 + stride * (W); \
+            const T *restrict x2 = x1 + stride * (W); \
+            const T *restrict x3 = x2 + stride * (W); \
+            for (int64_t k = 0; k < n; k++) { \
+                A t[1] = { a[k] }; \
+                { int64_t idx = first + r; (void)idx; ROW(t, (x0 + k * (W)), 0, idx); } \
+                { int64_t idx = first + r + 1; (void)idx; ROW(t, (x1 + k * (W)), 0, idx); } \
+                { int64_t idx = first + r + 2; (void)idx; ROW(t, (x2 + k * (W)), 0, idx); } \
+                { int64_t idx = first + r + 3; (void)idx; ROW(t, (x3 + k * (W)), 0, idx); } \
+                a[k] = t[0]; \
+            } \
+        } \
+        for (; r < count; r++) { \
             const T *x = (const T *)xv + r * stride * (W); \
             int64_t idx = first + r; \
             (void)idx; \
@@ -254,16 +285,70 @@ static const fold product_folds[NX_TYPE_COUNT] = {
 #define GT_F(v, m) ((v) > (m) || (v) != (v))
 #define LT_F(v, m) ((v) < (m) || (v) != (v))
 
-#define EXTREME(name, sfx, T, BETTER, START) \
+/* A run's extreme in vectors of VS bytes (as argmax's passes below), by EXT (> or <),
+ * with a check for NaN and infinities. Returns 0, leaving *acc alone, when the
+ * element-by-element fold must decide: a NaN (the last one sticks), or an extreme of
+ * zero (the first of -0.0 and 0.0 stays). */
+#define EXT_PASS(name, sfx, T, EXT, VS, VATTR) \
+    VATTR static int name##_fast_##sfx##_##VS(T *acc, const T *x, int64_t n) \
+    { \
+        typedef T vec __attribute__((vector_size(VS))); \
+        typedef __typeof__((vec){ 0 } > (vec){ 0 }) mask; \
+        enum { L = VS / sizeof(T) }; \
+        vec l[ARG_UNROLL], z[ARG_UNROLL]; \
+        for (int u = 0; u < ARG_UNROLL; u++) { \
+            memcpy(&l[u], x, sizeof l[u]); \
+            z[u] = (vec){ 0 }; \
+        } \
+        int64_t i = L; \
+        for (; i + ARG_UNROLL * L <= n; i += ARG_UNROLL * L) \
+            for (int u = 0; u < ARG_UNROLL; u++) { \
+                vec v; \
+                memcpy(&v, x + i + u * L, sizeof v); \
+                mask take = EXT(v, l[u]); \
+                l[u] = (vec)(((mask)v & take) | ((mask)l[u] & ~take)); \
+                z[u] += v - v; \
+            } \
+        for (int u = 1; u < ARG_UNROLL; u++) { \
+            mask take = EXT(l[u], l[0]); \
+            l[0] = (vec)(((mask)l[u] & take) | ((mask)l[0] & ~take)); \
+            z[0] += z[u]; \
+        } \
+        T m = l[0][0]; \
+        int odd = 0; \
+        for (int j = 0; j < L; j++) { \
+            m = EXT(l[0][j], m) ? l[0][j] : m; \
+            odd |= z[0][j] != 0 || l[0][j] != l[0][j]; \
+        } \
+        for (; i < n; i++) { \
+            m = EXT(x[i], m) ? x[i] : m; \
+            odd |= x[i] != x[i]; \
+        } \
+        T a = *acc; \
+        if (odd || m == 0 || a != a) \
+            return 0; \
+        if (EXT(m, a)) \
+            *acc = m; \
+        return 1; \
+    }
+
+#define EXTREME(name, sfx, T, BETTER, START, EXT) \
     static void name##_init_##sfx(void *a, int64_t n) \
     { \
         for (int64_t i = 0; i < n; i++) ((T *)a)[i] = (START); \
     } \
+    EXT_PASS(name, sfx, T, EXT, 16, ) \
+    ARG_AVX2(EXT_PASS(name, sfx, T, EXT, 32, __attribute__((target("avx2"))))) \
     static void name##_run_##sfx(void *acc, const void *xv, int64_t n, int64_t first) \
     { \
         const T *x = xv; \
-        T m = *(T *)acc; \
         (void)first; \
+        if (n >= 2 * ARG_UNROLL * 32 / (int64_t)sizeof(T)) { \
+            ARG_AVX2(if (nxcpu_avx2 && name##_fast_##sfx##_32(acc, x, n)) return;) \
+            if (ARG_AVX2(!nxcpu_avx2 &&) name##_fast_##sfx##_16(acc, x, n)) \
+                return; \
+        } \
+        T m = *(T *)acc; \
         for (int64_t i = 0; i < n; i++) { \
             T v = x[i]; \
             m = BETTER(v, m) ? v : m; \
@@ -287,19 +372,19 @@ static const fold product_folds[NX_TYPE_COUNT] = {
 #define max_ROW MAX_ROW
 #define min_ROW MAX_ROW
 #define BETTER_NOW GT_I
-#define MAX_INT(E, sfx, T) EXTREME(max, sfx, T, GT_I, NXM_MIN(T))
+#define MAX_INT(E, sfx, T) EXTREME(max, sfx, T, GT_I, NXM_MIN(T), GT_I)
 NXM_INT_TYPES(MAX_INT)
 #undef BETTER_NOW
 #define BETTER_NOW LT_I
-#define MIN_INT(E, sfx, T) EXTREME(min, sfx, T, LT_I, INT_MAXV(T))
+#define MIN_INT(E, sfx, T) EXTREME(min, sfx, T, LT_I, INT_MAXV(T), LT_I)
 NXM_INT_TYPES(MIN_INT)
 #undef BETTER_NOW
 #define BETTER_NOW GT_F
-#define MAX_FLOAT(E, sfx, T) EXTREME(max, sfx, T, GT_F, (T)-INFINITY)
+#define MAX_FLOAT(E, sfx, T) EXTREME(max, sfx, T, GT_F, (T)-INFINITY, GT_I)
 NXM_FLOAT_TYPES(MAX_FLOAT)
 #undef BETTER_NOW
 #define BETTER_NOW LT_F
-#define MIN_FLOAT(E, sfx, T) EXTREME(min, sfx, T, LT_F, (T)INFINITY)
+#define MIN_FLOAT(E, sfx, T) EXTREME(min, sfx, T, LT_F, (T)INFINITY, LT_I)
 NXM_FLOAT_TYPES(MIN_FLOAT)
 #undef BETTER_NOW
 
@@ -383,11 +468,105 @@ static const fold any_folds[NX_TYPE_COUNT] = {
         a[k].best = x[k]; \
         a[k].idx = idx; \
     }
-#define ARG(name, sfx, T, BETTER) \
-    static void name##_run_##sfx(void *acc, const void *xv, int64_t n, int64_t first) \
+/* A run is found in two passes over vectors of VS bytes (GNU C vector types, which
+ * the compiler maps to the machine's SIMD registers): the run's extreme by ARG_EXT and a
+ * check for NaN and infinities (v - v is not 0), then the first (tie :low) or last
+ * (:high) position holding that value. The result is the one the element-by-element scan
+ * gives: equal values compare equal (so -0.0 and 0.0 tie), and a run holding a NaN or an
+ * infinity is scanned element by element. */
+#define ARG_PASSES(name, sfx, T, BETTER, VS, VATTR) \
+    /* The position in x[0..n) of the first (or last) element equal to m; n if none. */ \
+    VATTR static int64_t name##_find_##sfx##_##VS(const T *x, int64_t n, T m) \
     { \
-        const T *x = xv; \
-        arg_##sfx *a = acc; \
+        typedef T vec __attribute__((vector_size(VS))); \
+        typedef __typeof__((vec){ 0 } == (vec){ 0 }) mask; \
+        enum { L = VS / sizeof(T) }; \
+        vec mv = (vec){ 0 } + m; \
+        enum { B = ARG_UNROLL * L }; \
+        int64_t blocks = n / B; \
+        for (int64_t k = 0; k < blocks; k++) { \
+            int64_t at = ARG_HIGH ? n - (k + 1) * B : k * B; \
+            mask eq = mv < mv;   /* all false (the type cannot be initialised) */ \
+            for (int u = 0; u < ARG_UNROLL; u++) { \
+                vec v; \
+                memcpy(&v, x + at + u * L, sizeof v); \
+                eq |= v == mv; \
+            } \
+            uint64_t h[VS / 8]; \
+            memcpy(h, &eq, sizeof h); \
+            uint64_t hit = 0; \
+            for (int j = 0; j < VS / 8; j++) hit |= h[j]; \
+            if (!hit) \
+                continue; \
+            for (int j = 0; j < B; j++) { \
+                int jj = ARG_HIGH ? B - 1 - j : j; \
+                if (x[at + jj] == m) \
+                    return at + jj; \
+            } \
+        } \
+        int64_t rest = n - blocks * B; \
+        for (int64_t j = 0; j < rest; j++) { \
+            int64_t at = ARG_HIGH ? rest - 1 - j : blocks * B + j; \
+            if (x[at] == m) \
+                return at; \
+        } \
+        return n; \
+    } \
+    VATTR static void name##_fast_##sfx##_##VS(arg_##sfx *a, const T *x, int64_t n, int64_t first) \
+    { \
+        typedef T vec __attribute__((vector_size(VS))); \
+        typedef __typeof__((vec){ 0 } > (vec){ 0 }) mask; \
+        enum { L = VS / sizeof(T) }; \
+        if (a->idx >= 0 && a->best != a->best) \
+            return;   /* a NaN is never replaced */ \
+        if (n < 2 * L) { \
+            name##_scan_##sfx(a, x, n, first); \
+            return; \
+        } \
+        /* ARG_UNROLL independent chains hide the latency of compare-and-select. */ \
+        vec l[ARG_UNROLL], z[ARG_UNROLL]; \
+        for (int u = 0; u < ARG_UNROLL; u++) { \
+            memcpy(&l[u], x, sizeof l[u]); \
+            z[u] = (vec){ 0 }; \
+        } \
+        int64_t i = L; \
+        for (; i + ARG_UNROLL * L <= n; i += ARG_UNROLL * L) \
+            for (int u = 0; u < ARG_UNROLL; u++) { \
+                vec v; \
+                memcpy(&v, x + i + u * L, sizeof v); \
+                mask take = ARG_EXT(v, l[u]); \
+                l[u] = (vec)(((mask)v & take) | ((mask)l[u] & ~take)); \
+                z[u] += v - v; \
+            } \
+        for (int u = 1; u < ARG_UNROLL; u++) { \
+            mask take = ARG_EXT(l[u], l[0]); \
+            l[0] = (vec)(((mask)l[u] & take) | ((mask)l[0] & ~take)); \
+            z[0] += z[u]; \
+        } \
+        T m = l[0][0]; \
+        int odd = 0; \
+        for (int j = 0; j < L; j++) { \
+            m = ARG_EXT(l[0][j], m) ? l[0][j] : m; \
+            odd |= z[0][j] != 0 || l[0][j] != l[0][j]; \
+        } \
+        for (; i < n; i++) { \
+            m = ARG_EXT(x[i], m) ? x[i] : m; \
+            odd |= x[i] != x[i]; \
+        } \
+        if (odd) { \
+            name##_scan_##sfx(a, x, n, first); \
+            return; \
+        } \
+        if (a->idx >= 0 && !BETTER(m, a->best)) \
+            return; \
+        int64_t at = name##_find_##sfx##_##VS(x, n, m); \
+        a->best = x[at]; \
+        a->idx = first + at; \
+    }
+
+#define ARG(name, sfx, T, BETTER) \
+    static void name##_scan_##sfx(arg_##sfx *a, const T *x, int64_t n, int64_t first) \
+    { \
         T b = a->best; \
         int64_t bi = a->idx; \
         for (int64_t i = 0; i < n; i++) { \
@@ -399,6 +578,13 @@ static const fold any_folds[NX_TYPE_COUNT] = {
         } \
         a->best = b; \
         a->idx = bi; \
+    } \
+    ARG_PASSES(name, sfx, T, BETTER, 16, ) \
+    ARG_AVX2(ARG_PASSES(name, sfx, T, BETTER, 32, __attribute__((target("avx2"))))) \
+    static void name##_run_##sfx(void *acc, const void *xv, int64_t n, int64_t first) \
+    { \
+        ARG_AVX2(if (nxcpu_avx2) { name##_fast_##sfx##_32(acc, xv, n, first); return; }) \
+        name##_fast_##sfx##_16(acc, xv, n, first); \
     } \
     RUNS(name, sfx, T, arg_##sfx, 1) \
     ROWS(name, sfx, T, arg_##sfx, 1, ARG_ROW) \
@@ -420,29 +606,61 @@ NXM_FLOAT_TYPES(ARG_ACC)
 #define AMIN_LOW_ONE(E, sfx, T) ARG_ONE(amin_low, E, sfx, T)
 #define AMIN_HIGH_ONE(E, sfx, T) ARG_ONE(amin_high, E, sfx, T)
 #define ARG_BETTER AMAX_LOW_I
+#define ARG_EXT GT_I
+#define ARG_HIGH 0
 NXM_INT_TYPES(AMAX_LOW_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 #define ARG_BETTER AMAX_HIGH_I
+#define ARG_EXT GT_I
+#define ARG_HIGH 1
 NXM_INT_TYPES(AMAX_HIGH_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 #define ARG_BETTER AMIN_LOW_I
+#define ARG_EXT LT_I
+#define ARG_HIGH 0
 NXM_INT_TYPES(AMIN_LOW_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 #define ARG_BETTER AMIN_HIGH_I
+#define ARG_EXT LT_I
+#define ARG_HIGH 1
 NXM_INT_TYPES(AMIN_HIGH_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 #define ARG_BETTER AMAX_LOW_F
+#define ARG_EXT GT_I
+#define ARG_HIGH 0
 NXM_FLOAT_TYPES(AMAX_LOW_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 #define ARG_BETTER AMAX_HIGH_F
+#define ARG_EXT GT_I
+#define ARG_HIGH 1
 NXM_FLOAT_TYPES(AMAX_HIGH_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 #define ARG_BETTER AMIN_LOW_F
+#define ARG_EXT LT_I
+#define ARG_HIGH 0
 NXM_FLOAT_TYPES(AMIN_LOW_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 #define ARG_BETTER AMIN_HIGH_F
+#define ARG_EXT LT_I
+#define ARG_HIGH 1
 NXM_FLOAT_TYPES(AMIN_HIGH_ONE)
 #undef ARG_BETTER
+#undef ARG_EXT
+#undef ARG_HIGH
 
 #define ARG_ENTRY(name, E, sfx) \
     [NX_##E] = { sizeof(arg_##sfx), arg_init_##sfx, name##_run_##sfx, name##_runs_##sfx, name##_rows_##sfx, \

@@ -1,10 +1,12 @@
 /* src/backend/cpu/unary.c: element-wise unary kernels over the native compute types.
- * Math functions compute in double and round once to the output type (f32: correctly
- * rounded but for rare double-rounding cases; f64: the C library, within 1 ulp); complex
- * ones in double complex (C99's functions and src/core/nxcmath.h). */
+ * Real math functions go through SLEEF's vector functions where vmath.c has them (within
+ * 1.0 ulp); the others compute in double and round once to the output type (f32:
+ * correctly rounded but for rare double-rounding cases; f64: the C library, within 1
+ * ulp); complex ones in double complex (C99's functions and src/core/nxcmath.h). */
 #include "backend/cpu/cpu.h"
 
 #include "backend/cpu/iter.h"
+#include "backend/cpu/vmath.h"
 #include "core/error.h"
 #include "core/nxcmath.h"
 #include "core/nxmath.h"
@@ -21,10 +23,15 @@
         } \
     }
 
+static nxcpu_unary_loop *vector_loop(nx_op op, nx_type type);
+
+/* The loop through SLEEF where there is one (vector_loop, below), else the scalar one. */
 #define DEFINE_KERNEL(name) \
     int nxcpu_##name(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p) \
     { \
-        nxcpu_unary_loop *loop = name##_loops[in[0]->type]; \
+        nxcpu_unary_loop *loop = vector_loop(NX_OP_##name, in[0]->type); \
+        if (!loop) \
+            loop = name##_loops[in[0]->type]; \
         if (!loop) \
             return nxerr_set(NX_RUNTIME_ERROR, "nxc has no " #name " kernel for %s", nx_type_name(in[0]->type)); \
         nxcpu_each_unary(in[0], out, loop, p->bits); \
@@ -111,6 +118,28 @@ FLOATS(erf, SAME, MATH_erf)
 FLOATS(erfc, SAME, MATH_erfc)
 FLOATS(erf_inv, SAME, MATH_erf_inv)
 
+/* The math ops SLEEF computes (vmath.c), with the scalar loops above for the arguments
+ * outside its range. */
+#define VECTOR_LOOPS(fn, lo32, hi32, lo64, hi64) \
+    static void fn##_f32_v(const void *x, void *y, int64_t n, int bits) \
+    { \
+        nxvm_find(NX_OP_##fn, NX_F32)(x, y, n, fn##_f32, bits); \
+    } \
+    static void fn##_f64_v(const void *x, void *y, int64_t n, int bits) \
+    { \
+        nxvm_find(NX_OP_##fn, NX_F64)(x, y, n, fn##_f64, bits); \
+    }
+NXVM_FUNCS(VECTOR_LOOPS)
+#define VECTOR_ENTRY(fn, lo32, hi32, lo64, hi64) [NX_OP_##fn] = { fn##_f32_v, fn##_f64_v },
+static nxcpu_unary_loop *const vector_loops[NX_OP_COUNT][2] = { NXVM_FUNCS(VECTOR_ENTRY) };
+
+static nxcpu_unary_loop *vector_loop(nx_op op, nx_type type)
+{
+    if ((type != NX_F32 && type != NX_F64) || !nxvm_find(op, type))
+        return NULL;
+    return vector_loops[op][type == NX_F64];
+}
+
 #define NEG_I(T) NXM_WRAP(T, 0 - (uint64_t)x)
 #define NEG_F(T) -x
 #define ABS_I(T) (x < 0 ? NXM_WRAP(T, 0 - (uint64_t)x) : x)
@@ -133,7 +162,7 @@ FLOATS(erf_inv, SAME, MATH_erf_inv)
 #define IS_INF_C(T) (isinf(__real__ x) || isinf(__imag__ x))
 #define REAL_C(T) __real__ x
 #define IMAG_C(T) __imag__ x
-#define CONJ_C(T) (T)CMPLX(__real__ x, -__imag__ x)
+#define CONJ_C(T) (T)conj((nxm_cdouble)x)
 
 ALL(negate, SAME, NEG_I, NEG_F, NEG_C)
 ALL(abs, REAL, ABS_I, ABS_F, ABS_C)
