@@ -16,6 +16,7 @@ extern const nxi_func nxi_layout_funcs[];
 extern const nxi_func nxi_index_funcs[];
 extern const nxi_func nxi_sort_funcs[];
 extern const nxi_func nxi_dot_funcs[];
+extern const nxi_func nxi_window_funcs[];
 extern const nxi_func nxi_composite_funcs[];
 
 static const nxi_func *const tables[] = {
@@ -26,6 +27,7 @@ static const nxi_func *const tables[] = {
     nxi_index_funcs,
     nxi_sort_funcs,
     nxi_dot_funcs,
+    nxi_window_funcs,
     nxi_composite_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
