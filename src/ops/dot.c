@@ -175,30 +175,6 @@ static nx_tensor *as_matrices(const nx_tensor *t, int nbatch, int n1, const int 
     return v;
 }
 
-/* An operand converted to the compute type with the vectorized axes vnames[0..nv) in
- * front (broadcast to vdims) as plain axes: the batch axes the kernel sees first. */
-static nx_tensor *batched_operand(const nx_tensor *t, nx_type type, int nv, const int64_t *vdims,
-                                  const char *const *vnames)
-{
-    nx_tensor *c = nx_as_type(t, type);
-    nx_tensor *v = c ? nxfront_aligned(c, nv, vnames, -1) : NULL;
-    nx_release(c);
-    if (!v)
-        return NULL;
-    int need = 0;
-    for (int i = 0; i < nv; i++)
-        need |= v->dims[i] != vdims[i];
-    v->vrank = 0;
-    if (!need)
-        return v;
-    nx_shape full = { .rank = v->rank };
-    memcpy(full.dims, vdims, (size_t)nv * sizeof *vdims);
-    memcpy(full.dims + nv, v->dims + nv, (size_t)(v->rank - nv) * sizeof *vdims);
-    nx_tensor *b = nx_broadcast(v, full);
-    nx_release(v);
-    return b;
-}
-
 nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o)
 {
     const nx_tensor *args[2] = { a, b };
@@ -256,8 +232,8 @@ nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o
         fa[i] += nv;
     for (int i = 0; i < nfb; i++)
         fb[i] += nv;
-    nx_tensor *xa = batched_operand(a, type, nv, vdims, vnames);
-    nx_tensor *xb = xa ? batched_operand(b, type, nv, vdims, vnames) : NULL;
+    nx_tensor *xa = nxfront_batched(a, type, nv, vdims, vnames);
+    nx_tensor *xb = xa ? nxfront_batched(b, type, nv, vdims, vnames) : NULL;
     nxop_params p = { 0 };
     nx_tensor *ma = xb ? as_matrices(xa, nv + nba, nfa, fa, nca, ca, &p.dot.trans_a) : NULL;
     nx_tensor *mb = ma ? as_matrices(xb, nv + nbb, ncb, cb, nfb, fb, &p.dot.trans_b) : NULL;

@@ -1,6 +1,8 @@
 /* src/ops/front.c: argument checks and views shared by the front-end files. */
 #include "ops/front.h"
 
+#include <string.h>
+
 
 int nxfront_check_type(nx_type t)
 {
@@ -91,4 +93,50 @@ nx_tensor *nxfront_aligned(const nx_tensor *t, int nv, const char *const *vnames
     nx_tensor *view = moved ? nxfront_view(moved, t->type, nv + inner, dims, NULL, nv) : NULL;
     nx_release(moved);
     return view;
+}
+
+nx_tensor *nxfront_batched(const nx_tensor *t, nx_type type, int nv, const int64_t *vdims, const char *const *vnames)
+{
+    nx_tensor *c = nx_as_type(t, type);
+    nx_tensor *v = c ? nxfront_aligned(c, nv, vnames, -1) : NULL;
+    nx_release(c);
+    if (!v)
+        return NULL;
+    int need = 0;
+    for (int i = 0; i < nv; i++)
+        need |= v->dims[i] != vdims[i];
+    v->vrank = 0;
+    if (!need)
+        return v;
+    nx_shape full = { .rank = v->rank };
+    memcpy(full.dims, vdims, (size_t)nv * sizeof *vdims);
+    memcpy(full.dims + nv, v->dims + nv, (size_t)(v->rank - nv) * sizeof *vdims);
+    nx_tensor *b = nx_broadcast(v, full);
+    nx_release(v);
+    return b;
+}
+
+int nxfront_padding(nx_window_padding mode, const nx_pad_pairs *pads, int n, const int64_t *k, int64_t *low,
+                    int64_t *high)
+{
+    if (mode == NX_PADDING_EXPLICIT || (mode == NX_PADDING_VALID && pads->n > 0)) {
+        if (pads->n != n)
+            return nxerr_set(NX_ARGUMENT_ERROR,
+                             "invalid padding configuration, rank of padding configuration and shape must match");
+        for (int i = 0; i < n; i++) {
+            low[i] = pads->v[i].low;
+            high[i] = pads->v[i].high;
+        }
+        return 0;
+    }
+    if (mode != NX_PADDING_VALID && mode != NX_PADDING_SAME)
+        return nxerr_set(NX_ARGUMENT_ERROR,
+                         "invalid padding mode specified, padding must be one of :valid, :same, or a padding configuration, got: %d",
+                         (int)mode);
+    for (int i = 0; i < n; i++) {
+        int64_t total = mode == NX_PADDING_SAME && k[i] > 1 ? k[i] - 1 : 0;
+        low[i] = total / 2;
+        high[i] = total - total / 2;
+    }
+    return 0;
 }
