@@ -12,28 +12,6 @@
 
 static const char *const vnames[] = { "v0", "v1" };
 
-static nx_type type_named(const char *name)
-{
-    for (int t = 1; t < NX_TYPE_COUNT; t++)
-        if (strcmp(nx_type_name((nx_type)t), name) == 0)
-            return (nx_type)t;
-    return NX_TYPE_NONE;
-}
-
-static const unsigned char *read_dims(const unsigned char *p, nx_shape *s)
-{
-    s->rank = *p++;
-    memcpy(s->dims, p, 8 * (size_t)s->rank);
-    return p + 8 * s->rank;
-}
-
-static const unsigned char *read_ints(const unsigned char *p, nx_ints *s)
-{
-    s->n = *p++;
-    memcpy(s->v, p, 8 * (size_t)s->n);
-    return p + 8 * s->n;
-}
-
 static int64_t count(nx_shape s)
 {
     int64_t n = 1;
@@ -68,11 +46,11 @@ Test(conv, matches_numpy)
         for (int i = 0; i < 3; i++)
             memcpy(names[i], p + 12 * i, 12);
         p += 36;
-        nx_type ti = type_named(names[0]), tk = type_named(names[1]), to = type_named(names[2]);
+        nx_type ti = nxtest_type_named(names[0]), tk = nxtest_type_named(names[1]), to = nxtest_type_named(names[2]);
         int nv = *p++;
         nx_shape si, sk, so;
-        p = read_dims(p, &si);
-        p = read_dims(p, &sk);
+        p = nxtest_read_shape(p, &si);
+        p = nxtest_read_shape(p, &sk);
         int r = *p++;
         nx_conv_opts o = { .input_permutation.n = r, .kernel_permutation.n = r, .output_permutation.n = r };
         for (int i = 0; i < r; i++) {
@@ -81,9 +59,9 @@ Test(conv, matches_numpy)
             o.output_permutation.index[i] = p[2 * r + i];
         }
         p += 3 * r;
-        p = read_ints(p, &o.strides);
-        p = read_ints(p, &o.input_dilation);
-        p = read_ints(p, &o.kernel_dilation);
+        p = nxtest_read_ints(p, &o.strides);
+        p = nxtest_read_ints(p, &o.input_dilation);
+        p = nxtest_read_ints(p, &o.kernel_dilation);
         o.padding = (nx_window_padding)*p++;
         o.pads.n = *p++;
         memcpy(o.pads.v, p, 16 * (size_t)o.pads.n);
@@ -91,7 +69,7 @@ Test(conv, matches_numpy)
         memcpy(&o.feature_group_size, p, 8);
         memcpy(&o.batch_group_size, p + 8, 8);
         p += 16;
-        p = read_dims(p, &so);
+        p = nxtest_read_shape(p, &so);
         int64_t n = count(so);
 
         nx_scope_begin();

@@ -12,28 +12,6 @@
 
 static const char *const vnames[] = { "v0", "v1" };
 
-static nx_type type_named(const char *name)
-{
-    for (int t = 1; t < NX_TYPE_COUNT; t++)
-        if (strcmp(nx_type_name((nx_type)t), name) == 0)
-            return (nx_type)t;
-    return NX_TYPE_NONE;
-}
-
-static const unsigned char *read_dims(const unsigned char *p, nx_shape *s)
-{
-    s->rank = *p++;
-    memcpy(s->dims, p, 8 * (size_t)s->rank);
-    return p + 8 * s->rank;
-}
-
-static const unsigned char *read_ints(const unsigned char *p, nx_ints *s)
-{
-    s->n = *p++;
-    memcpy(s->v, p, 8 * (size_t)s->n);
-    return p + 8 * s->n;
-}
-
 static int64_t count(nx_shape s)
 {
     int64_t n = 1;
@@ -121,14 +99,14 @@ Test(window, matches_numpy)
         memcpy(tname, p, 12);
         memcpy(oname, p + 12, 12);
         p += 24;
-        nx_type type = type_named(tname), otype = type_named(oname);
+        nx_type type = nxtest_type_named(tname), otype = nxtest_type_named(oname);
         int nv = *p++;
         nx_shape dims, window, sdims = { 0 }, odims;
         nx_ints strides, dil;
-        p = read_dims(p, &dims);
-        p = read_dims(p, &window);
-        p = read_ints(p, &strides);
-        p = read_ints(p, &dil);
+        p = nxtest_read_shape(p, &dims);
+        p = nxtest_read_shape(p, &window);
+        p = nxtest_read_ints(p, &strides);
+        p = nxtest_read_ints(p, &dil);
         int mode = *p++, np = *p++;
         nx_pad_pairs pads = { .n = np };
         memcpy(pads.v, p, 16 * (size_t)np);
@@ -137,8 +115,8 @@ Test(window, matches_numpy)
         memcpy(&acc, p, 8);
         p += 8;
         if (op >= 6)
-            p = read_dims(p, &sdims);
-        p = read_dims(p, &odims);
+            p = nxtest_read_shape(p, &sdims);
+        p = nxtest_read_shape(p, &odims);
         nx_window_opts o = { .strides = strides, .window_dilations = dil, .padding = (nx_window_padding)mode,
                              .pads = pads };
         nx_scope_begin();

@@ -11,24 +11,6 @@
 
 #define R NX_MAX_RANK
 
-static nx_type compute_type(nx_type t)
-{
-    switch (t) {
-    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
-    default: return t;
-    }
-}
-
-static const char *list_text(char *buf, size_t cap, int n, const int64_t *v)
-{
-    size_t len = (size_t)snprintf(buf, cap, "[");
-    for (int i = 0; i < n && len < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, "%s%lld", i ? ", " : "", (long long)v[i]);
-    if (len < cap)
-        snprintf(buf + len, cap - len, "]");
-    return buf;
-}
-
 /* A permutation of a rank-`rank` shape (unset: identity); -1 with Nx's error. */
 static int permutation(const nx_axes *given, int rank, const char *const *names, int *out)
 {
@@ -65,7 +47,7 @@ static int dilation(const nx_ints *given, int nsp, const char *which, int64_t *d
     for (int i = 0; i < nsp; i++)
         if (given->v[i] < 1)
             return nxerr_set(NX_ARGUMENT_ERROR, "%s dilation of each dimension must be a positive integer, got %s",
-                             which, list_text(text, sizeof text, given->n, given->v));
+                             which, nxfront_list_text(text, sizeof text, given->n, given->v));
     memcpy(d, given->v, (size_t)nsp * sizeof *d);
     return 0;
 }
@@ -124,7 +106,7 @@ static int conv_setup(const nx_tensor *x, const nx_tensor *w, int64_t V, const n
     if (o->strides.n > 0 && o->strides.n != nsp)
         return nxerr_set(NX_ARGUMENT_ERROR,
                          "rank of strides much match rank of spatial dimensions got strides %s with rank %d and got input shape %s of rank %d",
-                         list_text(st, sizeof st, o->strides.n, o->strides.v), o->strides.n,
+                         nxfront_list_text(st, sizeof st, o->strides.n, o->strides.v), o->strides.n,
                          nxshape_text(text, sizeof text, rank, xs), nsp);
     for (int i = 0; i < nsp; i++) {
         p->conv.stride[i] = o->strides.n ? o->strides.v[i] : 1;
@@ -208,7 +190,7 @@ nx_tensor *nx_conv_(const nx_tensor *input, const nx_tensor *kernel, nx_conv_opt
     const nx_tensor *args[2] = { input, kernel };
     if (nxtensor_check_inputs(args, 2) < 0)
         return NULL;
-    nx_type type = nx_type_to_floating(nx_type_merge(input->type, kernel->type)), ctype = compute_type(type);
+    nx_type type = nx_type_to_floating(nx_type_merge(input->type, kernel->type)), ctype = nxfront_compute_type(type);
     int64_t vdims[R];
     const char *vnames[R] = { 0 };
     int nv = nxfront_vectorized_union(args, 2, vdims, vnames);

@@ -1,8 +1,29 @@
 /* src/ops/front.c: argument checks and views shared by the front-end files. */
 #include "ops/front.h"
 
+#include <stdio.h>
 #include <string.h>
 
+
+nx_type nxfront_compute_type(nx_type t)
+{
+    switch (t) {
+    case NX_U2: case NX_U4: return NX_U8;
+    case NX_S2: case NX_S4: return NX_S8;
+    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
+    default: return t;
+    }
+}
+
+const char *nxfront_list_text(char *buf, size_t cap, int n, const int64_t *v)
+{
+    size_t len = (size_t)snprintf(buf, cap, "[");
+    for (int i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%lld", i ? ", " : "", (long long)v[i]);
+    if (len < cap)
+        snprintf(buf + len, cap - len, "]");
+    return buf;
+}
 
 int nxfront_check_type(nx_type t)
 {

@@ -9,6 +9,11 @@
 #include "core/tensor.h"
 #include "nx/scope.h"
 
+/* The type kernels compute in for a stored type: f8, f8_e4m3fn, bf16 and f16 in f32, 2-
+ * and 4-bit integers in 8 bits (results round or wrap once, on the way back). */
+nx_type nxfront_compute_type(nx_type t);
+/* Elixir's inspect of an integer list, "[1, 2]", into buf (truncated to cap). */
+const char *nxfront_list_text(char *buf, size_t cap, int n, const int64_t *v);
 /* 0, or -1 with "invalid numerical type" for a type outside the enum. */
 int nxfront_check_type(nx_type t);
 /* 0 for a tensor with data; -1 for NULL (keeping the pending error) or a template. */

@@ -11,29 +11,6 @@
 
 #define R NX_MAX_RANK
 
-/* The type a kernel computes in: narrow floats in f32, sub-byte integers in 8 bits (sums
- * and products then wrap consistently once converted back). */
-static nx_type compute_type(nx_type t)
-{
-    switch (t) {
-    case NX_U2: case NX_U4: return NX_U8;
-    case NX_S2: case NX_S4: return NX_S8;
-    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
-    default: return t;
-    }
-}
-
-/* Elixir's inspect of an integer list: [1, 2]. */
-static const char *list_text(char *buf, size_t cap, int n, const int64_t *v)
-{
-    size_t len = (size_t)snprintf(buf, cap, "[");
-    for (int i = 0; i < n && len < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, "%s%lld", i ? ", " : "", (long long)v[i]);
-    if (len < cap)
-        snprintf(buf + len, cap - len, "]");
-    return buf;
-}
-
 /* The pooling plan of shapes-and-names §6 for a tensor of `rank` axes (the first vrank
  * vectorized) with dims: fills p->window and the output dims; -1 with Nx's error. */
 static int window_setup(int rank, int vrank, const int64_t *dims, nx_shape window, const nx_ints *strides,
@@ -73,7 +50,7 @@ static int window_setup(int rank, int vrank, const int64_t *dims, nx_shape windo
         }
         if (bad)
             return nxerr_set(NX_ARGUMENT_ERROR, "dilation rates must be greater than or equal to 1 got %s",
-                             list_text(text, sizeof text, n, full));
+                             nxfront_list_text(text, sizeof text, n, full));
         if (dilations->n != inner)
             return nxerr_set(NX_ARGUMENT_ERROR,
                              "invalid padding configuration, rank of padding configuration and shape must match");
@@ -118,7 +95,7 @@ static nx_tensor *window_op(const nx_tensor *t, nx_shape window, nx_window_opts 
     if (window_setup(t->rank, t->vrank, t->dims, window, &o.strides, &o.window_dilations, o.padding, &o.pads, &p,
                      out) < 0)
         return NULL;
-    nx_type ct = compute_type(t->type);
+    nx_type ct = nxfront_compute_type(t->type);
     nx_scope_begin();
     nx_tensor *x = nx_as_type(t, ct), *init = init_value(op, t->type, ct), *r = NULL;
     nx_tensor *shaped = nxtensor_new(ct, t->rank, out, t->names);
@@ -279,7 +256,7 @@ static nx_tensor *window_scatter(const nx_tensor *t, const nx_tensor *source, co
         return nxerr_null(NX_ARGUMENT_ERROR, "expected init_value to be a scalar tensor, got shape %s",
                           nxshape_text(text, sizeof text, init->rank, init->dims));
     }
-    nx_type oct = compute_type(otype), pct = compute_type(ptype);
+    nx_type oct = nxfront_compute_type(otype), pct = nxfront_compute_type(ptype);
     nx_scope_begin();
     nx_tensor *xt = nxfront_batched(t, pct, nv, vdims, vnames);
     nx_tensor *xs = xt ? nxfront_batched(source, oct, nv, vdims, vnames) : NULL;

@@ -10,9 +10,9 @@
  * n + g·(N / bg) for output batch entry n. */
 #include "backend/cpu/cpu.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <string.h>
+#include "backend/cpu/gemm.h"
 #include "backend/cpu/pool.h"
 #include "core/error.h"
 #include "core/tensor.h"
@@ -112,29 +112,6 @@ static void im2col_rows(void *ctx, int64_t begin, int64_t end)
     }
 }
 
-/* c{m, n} (row stride ldc) = a{m, k} · b{k, n} in the given type. */
-static void gemm(nx_type type, int m, int n, int k, const void *a, const void *b, void *c, int ldc)
-{
-    switch (type) {
-    case NX_F32:
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, ldc);
-        break;
-    case NX_F64:
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, k, b, n, 0.0, c, ldc);
-        break;
-    case NX_C64: {
-        const float one[2] = { 1.0f, 0.0f }, zero[2] = { 0.0f, 0.0f };
-        cblas_cgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, one, a, k, b, n, zero, c, ldc);
-        break;
-    }
-    default: {
-        const double one[2] = { 1.0, 0.0 }, zero[2] = { 0.0, 0.0 };
-        cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, one, a, k, b, n, zero, c, ldc);
-        break;
-    }
-    }
-}
-
 int nxcpu_conv(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *x = in[0], *w = in[1];
@@ -183,7 +160,7 @@ int nxcpu_conv(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
                 for (j.p0 = 0; j.p0 < j.ps; j.p0 += pn) {
                     j.pn = j.ps - j.p0 < pn ? j.ps - j.p0 : pn;
                     nxcpu_parallel(rows, 1 + 16384 / (j.pn > 0 ? j.pn : 1), im2col_rows, &j);
-                    gemm(type, (int)og, (int)j.pn, (int)rows, kern, j.cols, dst + (size_t)j.p0 * es, (int)j.ps);
+                    nxcpu_gemm(type, 0, 0, og, j.pn, rows, kern, rows, j.cols, j.pn, dst + (size_t)j.p0 * es, j.ps);
                 }
             }
     nx_free(j.cols);
