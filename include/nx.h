@@ -30,6 +30,8 @@ extern "C" {
 #include "nx/diagonal.h"
 #include "nx/stats.h"
 #include "nx/reduce_fn.h"
+#include "nx/window.h"
+#include "nx/conv.h"
 
 #ifdef __cplusplus
 }

@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static nx_type type_named(const char *name)
-{
-    for (int t = 1; t < NX_TYPE_COUNT; t++)
-        if (strcmp(nx_type_name((nx_type)t), name) == 0)
-            return (nx_type)t;
-    return NX_TYPE_NONE;
-}
-
 static nx_tensor *run(const char *op, const nx_tensor *x, int axis, bool reverse, int order)
 {
     nx_axis ax = NX_AXIS(axis);
@@ -59,7 +51,7 @@ Test(cumulative, matches_numpy)
         uint32_t nout;
         memcpy(&nout, p + 3, 4);
         p += 7;
-        nx_type type = type_named(tname);
+        nx_type type = nxtest_type_named(tname);
         int cplx = nx_type_is_complex(type), integer = !nx_type_is_float(type);
         nx_type store = cplx ? NX_C128 : integer ? NX_S64 : NX_F64;
         size_t w = cplx ? 16 : 8;

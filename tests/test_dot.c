@@ -12,21 +12,6 @@
 
 static const char *const vnames[] = { "v0", "v1" };
 
-static nx_type type_named(const char *name)
-{
-    for (int t = 1; t < NX_TYPE_COUNT; t++)
-        if (strcmp(nx_type_name((nx_type)t), name) == 0)
-            return (nx_type)t;
-    return NX_TYPE_NONE;
-}
-
-static const unsigned char *read_dims(const unsigned char *p, nx_shape *s)
-{
-    s->rank = *p++;
-    memcpy(s->dims, p, 8 * (size_t)s->rank);
-    return p + 8 * s->rank;
-}
-
 /* Values stored as f64 (i64 for integers; complex pairs) into a tensor of `type`. */
 static nx_tensor *operand(const unsigned char **p, nx_type type, nx_shape s, int nv)
 {
@@ -57,12 +42,12 @@ Test(dot, matches_numpy)
         char tname[13] = { 0 };
         memcpy(tname, p, 12);
         p += 12;
-        nx_type type = type_named(tname);
+        nx_type type = nxtest_type_named(tname);
         cr_assert_neq(type, NX_TYPE_NONE, "type %s", tname);
         int nv = *p++;
         nx_shape sa, sb, so;
-        p = read_dims(p, &sa);
-        p = read_dims(p, &sb);
+        p = nxtest_read_shape(p, &sa);
+        p = nxtest_read_shape(p, &sb);
         int nc = *p++;
         nx_axes ca = { .n = nc ? nc : -1 }, cb = { .n = nc ? nc : -1 }, ba = { 0 }, bb = { 0 };
         for (int i = 0; i < nc; i++)
@@ -72,7 +57,7 @@ Test(dot, matches_numpy)
         ba.n = bb.n = nb;
         for (int i = 0; i < nb; i++)
             ba.index[i] = bb.index[i] = i;
-        p = read_dims(p, &so);
+        p = nxtest_read_shape(p, &so);
         int64_t n = 1;
         for (int i = 0; i < so.rank; i++)
             n *= so.dims[i];

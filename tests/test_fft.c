@@ -10,21 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static nx_type type_named(const char *name)
-{
-    for (int t = 1; t < NX_TYPE_COUNT; t++)
-        if (strcmp(nx_type_name((nx_type)t), name) == 0)
-            return (nx_type)t;
-    return NX_TYPE_NONE;
-}
-
-static const unsigned char *read_shape(const unsigned char *p, nx_shape *s)
-{
-    s->rank = *p++;
-    memcpy(s->dims, p, 8 * (size_t)s->rank);
-    return p + 8 * s->rank;
-}
-
 static nx_tensor *run(const char *op, const nx_tensor *x, const int8_t *axes, const int64_t *lengths)
 {
     nx_fft_opts o = { .length = lengths[0], .axis = NX_AXIS(axes[0]) };
@@ -55,11 +40,11 @@ Test(fft, matches_numpy)
         memcpy(tname, p + 8, 12);
         p += 20;
         nx_shape s, so;
-        p = read_shape(p, &s);
+        p = nxtest_read_shape(p, &s);
         int8_t axes[2] = { (int8_t)p[0], (int8_t)p[1] };
         int64_t lengths[2];
         memcpy(lengths, p + 2, 16);
-        p = read_shape(p + 18, &so);
+        p = nxtest_read_shape(p + 18, &so);
         double tol;
         memcpy(&tol, p, 8);
         p += 8;
@@ -70,7 +55,7 @@ Test(fft, matches_numpy)
             no *= so.dims[i];
 
         nx_scope_begin();
-        nx_tensor *x = nx_as_type(nx_from_data(p, NX_C128, s), type_named(tname));
+        nx_tensor *x = nx_as_type(nx_from_data(p, NX_C128, s), nxtest_type_named(tname));
         p += 16 * (size_t)n;
         nx_tensor *r = run(op, x, axes, lengths);
         cr_assert_not_null(r, "case %u %s %s: %s", c, op, tname, nx_error_message());

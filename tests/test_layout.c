@@ -837,3 +837,27 @@ Test(layout, bindings_examples)
     EVAL_IS("Nx.put_slice(Nx.iota({3}), [5], Nx.tensor([9])) |> Nx.to_flat_list()", "[0, 1, 9]");
     EVAL_IS("Nx.new_axis(Nx.iota({2}), -1, :k) |> Nx.names()", "[nil, :k]");
 }
+
+/* Slices that are one contiguous run of elements are views at an offset into the
+ * buffer: their values, and everything built on them (slices of slices, reshape,
+ * conversion, concatenation), read from the right place. */
+Test(layout, contiguous_slices_are_views)
+{
+    nx_scope_begin();
+    nx_tensor *t = nx_iota(NX_SHAPE(4, 3));
+    nx_tensor *rows = nx_slice(t, NX_STARTS(1, 0), NX_INTS(2, 3));
+    NXTEST_PRINTS(rows, "#Nx.Tensor<\n  s32[2][3]\n  [\n    [3, 4, 5],\n    [6, 7, 8]\n  ]\n>");
+    nx_tensor *row = nx_slice_along_axis(rows, 1, 1);
+    NXTEST_PRINTS(nx_reshape(row, NX_SHAPE(3)), "#Nx.Tensor<\n  s32[3]\n  [6, 7, 8]\n>");
+    nx_tensor *part = nx_slice(row, NX_STARTS(0, 1), NX_INTS(1, 2));
+    NXTEST_PRINTS(nx_as_type(part, NX_F32), "#Nx.Tensor<\n  f32[1][2]\n  [\n    [7.0, 8.0]\n  ]\n>");
+    NXTEST_PRINTS(nx_concatenate(NX_TENSORS(nx_slice_along_axis(t, 3, 1), nx_slice_along_axis(t, 0, 1))),
+                  "#Nx.Tensor<\n  s32[2][3]\n  [\n    [9, 10, 11],\n    [0, 1, 2]\n  ]\n>");
+    int32_t got[3];
+    cr_assert_eq(nx_to_binary(nx_reshape(row, NX_SHAPE(3)), got, sizeof got), 96);
+    cr_assert(got[0] == 6 && got[1] == 7 && got[2] == 8);
+    /* a column is not contiguous: copied, same values */
+    NXTEST_PRINTS(nx_slice(t, NX_STARTS(2, 1), NX_INTS(2, 1)), "#Nx.Tensor<\n  s32[2][1]\n  [\n    [7],\n    [10]\n  ]\n>");
+    NXTEST_OK();
+    nx_scope_end();
+}

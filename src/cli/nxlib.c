@@ -19,6 +19,7 @@ extern const nxi_func nxi_dot_funcs[];
 extern const nxi_func nxi_cumulative_funcs[];
 extern const nxi_func nxi_fft_funcs[];
 extern const nxi_func nxi_vectorize_funcs[];
+extern const nxi_func nxi_window_funcs[];
 extern const nxi_func nxi_composite_funcs[];
 
 static const nxi_func *const tables[] = {
@@ -32,6 +33,7 @@ static const nxi_func *const tables[] = {
     nxi_cumulative_funcs,
     nxi_fft_funcs,
     nxi_vectorize_funcs,
+    nxi_window_funcs,
     nxi_composite_funcs,
     nxi_type_funcs,
     nxi_const_funcs,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/elem.h"
 #include "core/tensor.h"
 
 /* ---- the arena ---- */
@@ -294,12 +295,12 @@ static int tensor_equal(const nx_tensor *a, const nx_tensor *b)
     for (int i = 0; i < a->rank; i++)
         if (a->dims[i] != b->dims[i] || a->names[i] != b->names[i])
             return 0;
-    const nxbuf *x = a->buf, *y = b->buf;
+    const unsigned char *x = nxtensor_data(a), *y = nxtensor_data(b);
     if (x == y)
         return 1;
-    if (!x || !y || x->bytes != y->bytes)
+    if (!x || !y)
         return 0;
-    return memcmp(x->data, y->data, (size_t)x->bytes) == 0;
+    return memcmp(x, y, (size_t)nxelem_bytes(a->type, a->size)) == 0;
 }
 
 /* The bits of two bitstrings of equal length agree (a partial last byte holds its bits

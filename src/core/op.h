@@ -62,6 +62,21 @@ typedef struct nxop_params {
     struct {
         double eps;
     } fft;
+    /* window ops (src/ops/window.c): one entry per axis of the input, vectorized axes
+     * included (window 1, stride 1). An output position o reads the input at
+     * o * stride - low + w * dilation for w < window, skipping positions outside it. */
+    struct {
+        int64_t window[NX_MAX_RANK], stride[NX_MAX_RANK], dilation[NX_MAX_RANK], low[NX_MAX_RANK];
+    } window;
+    /* conv (src/ops/conv.c): canonical layouts input {V, N, C, s...}, kernel {V, O, I, k...},
+     * out {V, N / bgroups, O, o...}; nsp spatial axes. An output position o reads the
+     * zero-padded, dilated input at o * stride - low + k * kdil, which is an input element
+     * when divisible by idil. */
+    struct {
+        int nsp;
+        int64_t stride[NX_MAX_RANK], low[NX_MAX_RANK], idil[NX_MAX_RANK], kdil[NX_MAX_RANK];
+        int64_t fgroups, bgroups;
+    } conv;
 } nxop_params;
 
 /* A kernel fills `out` (its buffer already allocated) from `in`; returns 0, or -1 with an

@@ -69,6 +69,7 @@ void nxtensor_share_data(nx_tensor *t, const nx_tensor *src)
 {
     t->backend = src->backend;
     t->buf = src->buf;
+    t->offset = src->offset;
     if (t->buf)
         atomic_fetch_add(&t->buf->refs, 1);
 }

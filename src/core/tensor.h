@@ -27,6 +27,7 @@ struct nx_tensor {
     int64_t size;                    /* elements over all axes */
     const struct nxbackend *backend; /* NULL: a template, no data */
     nxbuf *buf;
+    int64_t offset;                  /* bytes into buf->data where the elements start (slice views) */
     atomic_int refs;
     int scope_depth;                 /* the owning scope (1 = outermost), 0: none */
     nx_tensor *scope_prev, *scope_next;  /* that scope's list: adopting never allocates */
@@ -42,7 +43,7 @@ nx_tensor *nxtensor_like(const nx_tensor *t, nx_type type);
 int nxtensor_alloc_data(nx_tensor *t);
 /* t shares src's buffer (the sizes in bytes must agree). */
 void nxtensor_share_data(nx_tensor *t, const nx_tensor *src);
-static inline void *nxtensor_data(const nx_tensor *t) { return t->buf ? t->buf->data : NULL; }
+static inline void *nxtensor_data(const nx_tensor *t) { return t->buf ? t->buf->data + t->offset : NULL; }
 /* Error unless every input is non-NULL and holds data (templates do not). */
 int nxtensor_check_inputs(const nx_tensor *const *in, int n);
 

@@ -5,16 +5,6 @@
 #include "core/shape.h"
 #include "ops/front.h"
 
-static nx_type compute_type(nx_type t)
-{
-    switch (t) {
-    case NX_U2: case NX_U4: return NX_U8;
-    case NX_S2: case NX_S4: return NX_S8;
-    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
-    default: return t;
-    }
-}
-
 /* The scanned axis of t (vectorized axes skipped), or -1 with an error. */
 static int inner_axis(const nx_tensor *t, nx_axis axis, int fallback)
 {
@@ -34,7 +24,7 @@ static nx_tensor *cumulative(nx_op op, const char *via, const nx_tensor *t, nx_c
     nxop_params p = { .reverse = o.reverse };
     if ((p.axis = inner_axis(t, o.axis, 0)) < 0)
         return NULL;
-    nx_type type = compute_type(t->type);
+    nx_type type = nxfront_compute_type(t->type);
     nx_tensor *x = nx_as_type(t, type);
     nx_tensor *r = x ? nxop_run(op, nxtensor_like(t, type), (const nx_tensor *const *)&x, &p) : NULL;
     nx_release(x);

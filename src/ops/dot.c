@@ -12,17 +12,6 @@
 
 #define INNER(t) ((t)->rank - (t)->vrank)
 
-/* The type the kernel computes in: narrow floats in f32, sub-byte integers in 8 bits. */
-static nx_type compute_type(nx_type t)
-{
-    switch (t) {
-    case NX_U2: case NX_U4: return NX_U8;
-    case NX_S2: case NX_S4: return NX_S8;
-    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
-    default: return t;
-    }
-}
-
 /* Normalised axes of an inner shape; an unset or empty list gives 0 axes. */
 static int axes_of(const nx_tensor *t, const nx_axes *given, int *out)
 {
@@ -32,14 +21,12 @@ static int axes_of(const nx_tensor *t, const nx_axes *given, int *out)
 }
 
 /* Elixir's inspect of an axis list: [0, 2]. */
-static const char *list_text(char *buf, size_t cap, int n, const int *v)
+static const char *axes_text(char *buf, size_t cap, int n, const int *v)
 {
-    size_t len = (size_t)snprintf(buf, cap, "[");
-    for (int i = 0; i < n && len < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, "%s%d", i ? ", " : "", v[i]);
-    if (len < cap)
-        snprintf(buf + len, cap - len, "]");
-    return buf;
+    int64_t wide[NX_MAX_RANK];
+    for (int i = 0; i < n; i++)
+        wide[i] = v[i];
+    return nxfront_list_text(buf, cap, n, wide);
 }
 
 static int contains(int n, const int *v, int x)
@@ -58,11 +45,11 @@ static int check_batch_side(const char *side, int nb, const int *b, int nc, cons
         if (b[i] != i)
             return nxerr_set(NX_ARGUMENT_ERROR,
                              "invalid dot batch axis for the %s tensor, batch axes must be successive dimensions starting from 0, got %s",
-                             side, list_text(sb, sizeof sb, nb, b));
+                             side, axes_text(sb, sizeof sb, nb, b));
     for (int i = 0; i < nb; i++)
         if (contains(nc, c, b[i]))
             return nxerr_set(NX_ARGUMENT_ERROR, "dot batch axes for %s tensor (%s) cannot be in contract axes (%s)", side,
-                             list_text(sb, sizeof sb, nb, b), list_text(sc, sizeof sc, nc, c));
+                             axes_text(sb, sizeof sb, nb, b), axes_text(sc, sizeof sc, nc, c));
     return 0;
 }
 
@@ -96,8 +83,8 @@ static int check_axes(const nx_tensor *a, int nca, const int *ca, int nba, const
             d2[i] = db[bb[i]];
         return nxerr_set(NX_ARGUMENT_ERROR,
                          "dot batch dimension sizes must match, but the left batch dimension of axes %s has dimension sizes %sand the right batch dimension of axes %s has sizes %s",
-                         list_text(s1, sizeof s1, nba, ba), nxshape_text(z1, sizeof z1, nba, d1),
-                         list_text(s2, sizeof s2, nbb, bb), nxshape_text(z2, sizeof z2, nbb, d2));
+                         axes_text(s1, sizeof s1, nba, ba), nxshape_text(z1, sizeof z1, nba, d1),
+                         axes_text(s2, sizeof s2, nbb, bb), nxshape_text(z2, sizeof z2, nbb, d2));
     }
     return 0;
 }
@@ -175,30 +162,6 @@ static nx_tensor *as_matrices(const nx_tensor *t, int nbatch, int n1, const int 
     return v;
 }
 
-/* An operand converted to the compute type with the vectorized axes vnames[0..nv) in
- * front (broadcast to vdims) as plain axes: the batch axes the kernel sees first. */
-static nx_tensor *batched_operand(const nx_tensor *t, nx_type type, int nv, const int64_t *vdims,
-                                  const char *const *vnames)
-{
-    nx_tensor *c = nx_as_type(t, type);
-    nx_tensor *v = c ? nxfront_aligned(c, nv, vnames, -1) : NULL;
-    nx_release(c);
-    if (!v)
-        return NULL;
-    int need = 0;
-    for (int i = 0; i < nv; i++)
-        need |= v->dims[i] != vdims[i];
-    v->vrank = 0;
-    if (!need)
-        return v;
-    nx_shape full = { .rank = v->rank };
-    memcpy(full.dims, vdims, (size_t)nv * sizeof *vdims);
-    memcpy(full.dims + nv, v->dims + nv, (size_t)(v->rank - nv) * sizeof *vdims);
-    nx_tensor *b = nx_broadcast(v, full);
-    nx_release(v);
-    return b;
-}
-
 nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o)
 {
     const nx_tensor *args[2] = { a, b };
@@ -242,7 +205,7 @@ nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o
     if (check_duplicates(nfa + nfb, names + nv + nba) < 0)
         return NULL;
 
-    nx_type out_type = nx_type_merge(a->type, b->type), type = compute_type(out_type);
+    nx_type out_type = nx_type_merge(a->type, b->type), type = nxfront_compute_type(out_type);
     nx_tensor *shape_of = nxtensor_new(out_type, nv + rank, dims, names);
     if (!shape_of)
         return NULL;
@@ -256,8 +219,8 @@ nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o
         fa[i] += nv;
     for (int i = 0; i < nfb; i++)
         fb[i] += nv;
-    nx_tensor *xa = batched_operand(a, type, nv, vdims, vnames);
-    nx_tensor *xb = xa ? batched_operand(b, type, nv, vdims, vnames) : NULL;
+    nx_tensor *xa = nxfront_batched(a, type, nv, vdims, vnames);
+    nx_tensor *xb = xa ? nxfront_batched(b, type, nv, vdims, vnames) : NULL;
     nxop_params p = { 0 };
     nx_tensor *ma = xb ? as_matrices(xa, nv + nba, nfa, fa, nca, ca, &p.dot.trans_a) : NULL;
     nx_tensor *mb = ma ? as_matrices(xb, nv + nbb, ncb, cb, nfb, fb, &p.dot.trans_b) : NULL;

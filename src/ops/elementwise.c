@@ -82,17 +82,6 @@ static nx_type binary_type(const nx_tensor *a, const nx_tensor *b)
     return nx_type_merge(a->type, b->type);
 }
 
-/* The type kernels compute in: narrow floats in f32, sub-byte integers in 8 bits. */
-static nx_type native_type(nx_type t)
-{
-    switch (t) {
-    case NX_U2: case NX_U4: return NX_U8;
-    case NX_S2: case NX_S4: return NX_S8;
-    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
-    default: return t;
-    }
-}
-
 /* A type in which two operands compare exactly: the binary type when it holds both
  * (it does unless integers meet floats or u64 meets a signed type), else f64. */
 static nx_type comparison_type(nx_type a, nx_type b, nx_type bt)
@@ -209,7 +198,7 @@ static nx_tensor *unary(nx_op op, const nx_tensor *t)
      * Math on the narrow floats goes through f64 so that it rounds once, to the narrow
      * type (through f32 it would round twice). */
     int math = rules[op] == R_MATH || rules[op] == R_MATH_REAL;
-    nx_type compute = native_type(math || rules[op] == R_CONJUGATE ? out : in);
+    nx_type compute = nxfront_compute_type(math || rules[op] == R_CONJUGATE ? out : in);
     if (math && compute == NX_F32 && out != NX_F32)
         compute = NX_F64;
     nx_tensor *x = converted(t, compute);
@@ -302,7 +291,7 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
      * (f64 for integers against floats); arithmetic computes in the output type. */
     int compares = rules[op] == R_EQUALITY || rules[op] == R_ORDER;
     nx_type compute = compares ? comparison_type(a->type, b->type, bt) : out_type;
-    nx_type native = native_type(compute);
+    nx_type native = nxfront_compute_type(compute);
     /* pow and atan2 on narrow floats round once, from f64. */
     if ((op == NX_OP_pow || op == NX_OP_atan2) && native == NX_F32 && out_type != NX_F32)
         native = NX_F64;

@@ -1,6 +1,29 @@
 /* src/ops/front.c: argument checks and views shared by the front-end files. */
 #include "ops/front.h"
 
+#include <stdio.h>
+#include <string.h>
+
+
+nx_type nxfront_compute_type(nx_type t)
+{
+    switch (t) {
+    case NX_U2: case NX_U4: return NX_U8;
+    case NX_S2: case NX_S4: return NX_S8;
+    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
+    default: return t;
+    }
+}
+
+const char *nxfront_list_text(char *buf, size_t cap, int n, const int64_t *v)
+{
+    size_t len = (size_t)snprintf(buf, cap, "[");
+    for (int i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%lld", i ? ", " : "", (long long)v[i]);
+    if (len < cap)
+        snprintf(buf + len, cap - len, "]");
+    return buf;
+}
 
 int nxfront_check_type(nx_type t)
 {
@@ -91,4 +114,50 @@ nx_tensor *nxfront_aligned(const nx_tensor *t, int nv, const char *const *vnames
     nx_tensor *view = moved ? nxfront_view(moved, t->type, nv + inner, dims, NULL, nv) : NULL;
     nx_release(moved);
     return view;
+}
+
+nx_tensor *nxfront_batched(const nx_tensor *t, nx_type type, int nv, const int64_t *vdims, const char *const *vnames)
+{
+    nx_tensor *c = nx_as_type(t, type);
+    nx_tensor *v = c ? nxfront_aligned(c, nv, vnames, -1) : NULL;
+    nx_release(c);
+    if (!v)
+        return NULL;
+    int need = 0;
+    for (int i = 0; i < nv; i++)
+        need |= v->dims[i] != vdims[i];
+    v->vrank = 0;
+    if (!need)
+        return v;
+    nx_shape full = { .rank = v->rank };
+    memcpy(full.dims, vdims, (size_t)nv * sizeof *vdims);
+    memcpy(full.dims + nv, v->dims + nv, (size_t)(v->rank - nv) * sizeof *vdims);
+    nx_tensor *b = nx_broadcast(v, full);
+    nx_release(v);
+    return b;
+}
+
+int nxfront_padding(nx_window_padding mode, const nx_pad_pairs *pads, int n, const int64_t *k, int64_t *low,
+                    int64_t *high)
+{
+    if (mode == NX_PADDING_EXPLICIT || (mode == NX_PADDING_VALID && pads->n > 0)) {
+        if (pads->n != n)
+            return nxerr_set(NX_ARGUMENT_ERROR,
+                             "invalid padding configuration, rank of padding configuration and shape must match");
+        for (int i = 0; i < n; i++) {
+            low[i] = pads->v[i].low;
+            high[i] = pads->v[i].high;
+        }
+        return 0;
+    }
+    if (mode != NX_PADDING_VALID && mode != NX_PADDING_SAME)
+        return nxerr_set(NX_ARGUMENT_ERROR,
+                         "invalid padding mode specified, padding must be one of :valid, :same, or a padding configuration, got: %d",
+                         (int)mode);
+    for (int i = 0; i < n; i++) {
+        int64_t total = mode == NX_PADDING_SAME && k[i] > 1 ? k[i] - 1 : 0;
+        low[i] = total / 2;
+        high[i] = total - total / 2;
+    }
+    return 0;
 }

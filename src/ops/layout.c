@@ -782,6 +782,31 @@ static int64_t index_value(const nx_tensor *t, int64_t i)
 
 static nx_tensor *slice_vectorized(const nx_tensor *t, nx_starts starts, nx_ints lengths, nx_ints strides);
 
+/* Whether the slice p of t is one contiguous run of t's elements (outer axes reduced to
+ * one index, one partial axis of stride 1, whole axes after it): then it is a view at
+ * *offset elements into t's data, not a copy. Sub-byte types and tensor starts copy. */
+static int contiguous_offset(const nx_tensor *t, const nxop_params *p, int64_t *offset)
+{
+    if (nx_type_bits(t->type) < 8)
+        return 0;
+    int partial = 0;
+    int64_t off = 0, step = 1;
+    for (int a = t->rank - 1; a >= 0; a--) {
+        int64_t out = (p->slice.length[a] - 1) / p->slice.stride[a] + 1;
+        if (p->slice.dynamic[a] || (partial && out != 1))
+            return 0;
+        if (out != t->dims[a]) {
+            if (out > 1 && p->slice.stride[a] != 1)
+                return 0;
+            partial = 1;
+        }
+        off += p->slice.start[a] * step;
+        step *= t->dims[a];
+    }
+    *offset = off;
+    return 1;
+}
+
 nx_tensor *nx_slice_(const nx_tensor *t, nx_starts starts, nx_ints lengths, nx_slice_opts o)
 {
     if (nxfront_check_tensor(t) < 0 || check_starts(&starts, 1) < 0)
@@ -839,6 +864,15 @@ nx_tensor *nx_slice_(const nx_tensor *t, nx_starts starts, nx_ints lengths, nx_s
     }
     if (full)
         return same(t);
+    int64_t offset;
+    if (contiguous_offset(t, &p, &offset)) {
+        nx_tensor *v = header(t, t->type, r, dims, INAMES(t));
+        if (v) {
+            nxtensor_share_data(v, t);
+            v->offset += offset * (nx_type_bits(t->type) / 8);
+        }
+        return v;
+    }
     return nxop_run(NX_OP_slice, header(t, t->type, r, dims, INAMES(t)), in, &p);
 }
 

@@ -13,17 +13,6 @@
 #include "core/shape.h"
 #include "ops/front.h"
 
-/* The type a kernel reads for a stored type. */
-static nx_type native(nx_type t)
-{
-    switch (t) {
-    case NX_U2: case NX_U4: return NX_U8;
-    case NX_S2: case NX_S4: return NX_S8;
-    case NX_F8: case NX_F8_E4M3FN: case NX_BF16: case NX_F16: return NX_F32;
-    default: return t;
-    }
-}
-
 static nx_tensor *no_complex(const char *fn)
 {
     return nxerr_null(NX_ARGUMENT_ERROR, "Nx.%s/2 does not support complex inputs", fn);
@@ -91,7 +80,7 @@ static nx_tensor *run(nx_op op, const nx_tensor *src, const bool *mask, const la
     int64_t kdims[NX_MAX_RANK];
     for (int i = 0; i < src->rank; i++)
         kdims[i] = mask[i] ? 1 : src->dims[i];
-    nx_tensor *x = nx_as_type(src, native(src->type));
+    nx_tensor *x = nx_as_type(src, nxfront_compute_type(src->type));
     nx_tensor *out = x ? nxtensor_new(kout, src->rank, kdims, NULL) : NULL;
     out = nxop_run(op, out, (const nx_tensor *const *)&x, p);
     nx_tensor *r = out ? nxfront_view(out, kout, to->rank, to->dims, to->names, vrank) : NULL;
@@ -116,14 +105,14 @@ static nx_tensor *reduce(nx_op op, const nx_tensor *t, nx_reduce_opts o)
     case NX_OP_sum:
     case NX_OP_product:
         out = nx_type_to_aggregate(t->type);
-        kout = native(out) == out ? out : NX_F64;   /* narrow floats: one rounding, here */
+        kout = nxfront_compute_type(out) == out ? out : NX_F64;   /* narrow floats: one rounding, here */
         break;
     case NX_OP_reduce_max:
     case NX_OP_reduce_min:
         if (nx_type_is_complex(t->type))
             return no_complex(nxop_table[op].name);
         out = t->type;
-        kout = native(out);   /* the extreme is an input element: converting back is exact */
+        kout = nxfront_compute_type(out);   /* the extreme is an input element: converting back is exact */
         break;
     default:
         out = kout = NX_U8;
@@ -195,7 +184,7 @@ static nx_tensor *arg_extreme(nx_op op, const nx_tensor *t, nx_argmax_opts o)
     nx_type type = o.type ? o.type : NX_S32;
     nx_tensor *r = NULL;
     if (src && nxfront_check_type(type) == 0) {
-        nx_type kout = native(type) == type && !nx_type_is_complex(type) ? type : NX_S64;
+        nx_type kout = nxfront_compute_type(type) == type && !nx_type_is_complex(type) ? type : NX_S64;
         nxop_params p = { .axis = axis, .tie_high = o.tie_break == NX_TIE_HIGH };
         r = run(op, src, mask, &to, vrank, kout, type, &p);
     }

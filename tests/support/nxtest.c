@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *nxtest_oracle_dir(void)
 {
@@ -33,4 +34,26 @@ long nxtest_scaled(long n)
     double scale = s && *s ? atof(s) : 1.0;
     long m = (long)(n * scale);
     return m < 1 ? 1 : m;
+}
+
+nx_type nxtest_type_named(const char *name)
+{
+    for (int t = 1; t < NX_TYPE_COUNT; t++)
+        if (strcmp(nx_type_name((nx_type)t), name) == 0)
+            return (nx_type)t;
+    return NX_TYPE_NONE;
+}
+
+const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s)
+{
+    s->rank = *p++;
+    memcpy(s->dims, p, 8 * (size_t)s->rank);
+    return p + 8 * s->rank;
+}
+
+const unsigned char *nxtest_read_ints(const unsigned char *p, nx_ints *s)
+{
+    s->n = *p++;
+    memcpy(s->v, p, 8 * (size_t)s->n);
+    return p + 8 * s->n;
 }

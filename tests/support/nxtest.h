@@ -14,6 +14,12 @@ const char *nxtest_oracle_dir(void);
 /* Reads a whole oracle file (name relative to the oracle folder) into memory (free with
  * free()); fails the test with a hint to run the oracle scripts when it is missing. */
 unsigned char *nxtest_read_oracle(const char *name, size_t *len);
+/* The nx_type of a type name ("f32", "c64"...), or NX_TYPE_NONE. */
+nx_type nxtest_type_named(const char *name);
+/* Oracle records: a shape as u8 rank + i64 dims; an integer list as u8 count + i64
+ * values. Return the position after it. */
+const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s);
+const unsigned char *nxtest_read_ints(const unsigned char *p, nx_ints *s);
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
 

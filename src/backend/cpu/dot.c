@@ -8,6 +8,7 @@
 
 #include <cblas.h>
 #include <string.h>
+#include "backend/cpu/gemm.h"
 #include "backend/cpu/pool.h"
 #include "core/error.h"
 #include "core/tensor.h"
@@ -65,35 +66,38 @@ static nxcpu_chunk_fn *const int_rows[NX_TYPE_COUNT] = {
     [NX_S8] = rows_s8, [NX_S16] = rows_s16, [NX_S32] = rows_s32, [NX_S64] = rows_s64,
 };
 
+void nxcpu_gemm(nx_type type, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const void *a, int64_t lda,
+                const void *b, int64_t ldb, void *c, int64_t ldc)
+{
+    enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;
+    blasint bm = (blasint)m, bn = (blasint)n, bk = (blasint)k, la = (blasint)lda, lb = (blasint)ldb, lc = (blasint)ldc;
+    switch (type) {
+    case NX_F32:
+        cblas_sgemm(CblasRowMajor, ta, tb, bm, bn, bk, 1.0f, a, la, b, lb, 0.0f, c, lc);
+        break;
+    case NX_F64:
+        cblas_dgemm(CblasRowMajor, ta, tb, bm, bn, bk, 1.0, a, la, b, lb, 0.0, c, lc);
+        break;
+    case NX_C64: {
+        const float one[2] = { 1, 0 }, zero[2] = { 0, 0 };
+        cblas_cgemm(CblasRowMajor, ta, tb, bm, bn, bk, one, a, la, b, lb, zero, c, lc);
+        break;
+    }
+    default: {
+        const double one[2] = { 1, 0 }, zero[2] = { 0, 0 };
+        cblas_zgemm(CblasRowMajor, ta, tb, bm, bn, bk, one, a, la, b, lb, zero, c, lc);
+        break;
+    }
+    }
+}
+
 static void blas_dot(nx_type type, const dot_job *j)
 {
-    enum CBLAS_TRANSPOSE ta = j->trans_a ? CblasTrans : CblasNoTrans;
-    enum CBLAS_TRANSPOSE tb = j->trans_b ? CblasTrans : CblasNoTrans;
-    blasint m = (blasint)j->m, n = (blasint)j->n, k = (blasint)j->k;
-    blasint lda = (blasint)(j->trans_a ? j->m : j->k), ldb = (blasint)(j->trans_b ? j->k : j->n);
     size_t w = (size_t)nx_type_bits(type) / 8;
-    for (int64_t bt = 0; bt < j->batch; bt++) {
-        const void *a = j->a + (size_t)(bt * j->m * j->k) * w, *b = j->b + (size_t)(bt * j->k * j->n) * w;
-        void *o = j->out + (size_t)(bt * j->m * j->n) * w;
-        switch (type) {
-        case NX_F32:
-            cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, o, n);
-            break;
-        case NX_F64:
-            cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 0.0, o, n);
-            break;
-        case NX_C64: {
-            const float one[2] = { 1, 0 }, zero[2] = { 0, 0 };
-            cblas_cgemm(CblasRowMajor, ta, tb, m, n, k, one, a, lda, b, ldb, zero, o, n);
-            break;
-        }
-        default: {
-            const double one[2] = { 1, 0 }, zero[2] = { 0, 0 };
-            cblas_zgemm(CblasRowMajor, ta, tb, m, n, k, one, a, lda, b, ldb, zero, o, n);
-            break;
-        }
-        }
-    }
+    for (int64_t bt = 0; bt < j->batch; bt++)
+        nxcpu_gemm(type, j->trans_a, j->trans_b, j->m, j->n, j->k, j->a + (size_t)(bt * j->m * j->k) * w,
+                   j->trans_a ? j->m : j->k, j->b + (size_t)(bt * j->k * j->n) * w, j->trans_b ? j->k : j->n,
+                   j->out + (size_t)(bt * j->m * j->n) * w, j->n);
 }
 
 int nxcpu_dot(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
