@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh: builds nxc (Release, build-bench-run/), sets up NumPy and PyTorch (a venv
 # in build/bench-venv over Debian's python3-numpy, PyTorch from PyPI), runs bench/eager and
-# bench/eager.py one after the other on the same thread count, and prints the table that
-# bench/RESULTS.md records. Options: --no-torch (skip installing PyTorch), THREADS=n.
+# bench/eager.py, then bench/products and bench/products.py, one after the other on the
+# same thread count, and prints the two tables that bench/RESULTS.md records. Options: --no-torch (skip installing PyTorch), THREADS=n.
 # Run it on a quiet machine: other work on the cores shows up in every column.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ want_torch=1
 bash scripts/install-deps.sh
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNXC_TESTS=OFF -DNXC_BENCH=ON >/dev/null
-cmake --build "$build" -j"$threads" --target bench_eager >/dev/null
+cmake --build "$build" -j"$threads" --target bench_eager bench_products >/dev/null
 
 if [ ! -x "$venv/bin/python" ]; then
     /usr/bin/python3 -m venv --system-site-packages "$venv"
@@ -35,3 +35,8 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(lscpu | grep 'Model name' | sed 's/ 
 NXC_NUM_THREADS=$threads "./$build/bench/eager" > "$out/nxc.tsv"
 OMP_NUM_THREADS=$threads "$venv/bin/python" bench/eager.py --threads "$threads" > "$out/py.tsv"
 "$venv/bin/python" bench/table.py "$out/nxc.tsv" "$out/py.tsv"
+echo
+echo "# products (issue #5)"
+NXC_NUM_THREADS=$threads "./$build/bench/products" > "$out/nxc_products.tsv"
+OMP_NUM_THREADS=$threads "$venv/bin/python" bench/products.py --threads "$threads" > "$out/py_products.tsv"
+"$venv/bin/python" bench/products_table.py "$out/nxc_products.tsv" "$out/py_products.tsv"
