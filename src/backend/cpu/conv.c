@@ -29,7 +29,8 @@ typedef struct cjob {
     int64_t ks, ps;                            /* kernel cells, output positions */
     const unsigned char *image;                /* the input {C, s...} of this batch entry */
     int64_t chan0, image_chan_stride;          /* first channel, elements per channel */
-    unsigned char *cols;                       /* {rows, pn} */
+    unsigned char *cols;                       /* {rows, ld}: this image's block starts at column 0 */
+    int64_t ld;                                /* elements per row of cols (pn, or more when images share it) */
     int64_t p0, pn;                            /* the block of output positions */
 } cjob;
 
@@ -40,6 +41,22 @@ typedef struct cjob {
     static void run_##T(T *dst, const T *img, int64_t n, int64_t o, int64_t stride, int64_t off, int64_t idil, \
                         int64_t sdim) \
     { \
+        if (idil == 1) {   /* no input dilation: zeros, one strided (or plain) copy, zeros */ \
+            int64_t base = o * stride + off; \
+            int64_t lo = base >= 0 ? 0 : (stride - 1 - base) / stride; \
+            int64_t hi = base >= sdim ? 0 : (sdim - base + stride - 1) / stride; \
+            lo = lo < n ? lo : n; \
+            hi = hi < n ? hi : n; \
+            hi = hi > lo ? hi : lo; \
+            memset(dst, 0, (size_t)lo * sizeof *dst); \
+            if (stride == 1) \
+                memcpy(dst + lo, img + base + lo, (size_t)(hi - lo) * sizeof *dst); \
+            else \
+                for (int64_t i = lo; i < hi; i++) \
+                    dst[i] = img[base + i * stride]; \
+            memset(dst + hi, 0, (size_t)(n - hi) * sizeof *dst); \
+            return; \
+        } \
         for (int64_t i = 0; i < n; i++) { \
             int64_t q = (o + i) * stride + off; \
             if (q >= 0 && q % idil == 0 && q / idil < sdim) \
@@ -72,7 +89,7 @@ static void im2col_rows(void *ctx, int64_t begin, int64_t end)
             p /= j->odims[a];
         }
         const unsigned char *img = j->image + (size_t)((j->chan0 + c) * j->image_chan_stride) * es;
-        unsigned char *dst = j->cols + (size_t)(r * j->pn) * es;
+        unsigned char *dst = j->cols + (size_t)(r * j->ld) * es;
         for (int64_t i = 0; i < j->pn;) {
             int64_t n = j->odims[last] - o[last];
             n = n < j->pn - i ? n : j->pn - i;
@@ -112,6 +129,67 @@ static void im2col_rows(void *ctx, int64_t begin, int64_t end)
     }
 }
 
+/* The rows of the column matrices of several images (image b's rows after image b - 1's),
+ * so that one parallel pass covers them all. */
+typedef struct {
+    const cjob *base;
+    const unsigned char *first;   /* the first image's input */
+    int64_t image, rows;          /* elements per input image; rows per image */
+    unsigned char *cols;
+} images_job;
+
+static void image_rows(void *ctx, int64_t begin, int64_t end)
+{
+    const images_job *ij = ctx;
+    size_t es = ij->base->esize;
+    for (int64_t r = begin; r < end;) {
+        int64_t b = r / ij->rows, stop = (b + 1) * ij->rows < end ? (b + 1) * ij->rows : end;
+        cjob j = *ij->base;
+        j.image = ij->first + (size_t)(b * ij->image) * es;
+        j.cols = ij->cols + (size_t)(b * j.ps) * es;
+        im2col_rows(&j, r - b * ij->rows, stop - b * ij->rows);
+        r = stop;
+    }
+}
+
+/* Without groups: the columns of several images side by side, {rows, nb·P}, one gemm
+ * into {O, nb·P}, then each image's {O, P} block copied to its place in out. */
+static int batched(cjob *j, nx_type type, const unsigned char *xd, const unsigned char *wd, unsigned char *od,
+                   int64_t nv, int64_t n, int64_t o, int64_t rows, int64_t image)
+{
+    size_t es = j->esize;
+    int64_t nb = COLS_MAX / (rows * j->ps > 0 ? rows * j->ps : 1);
+    nb = nb < 1 ? 1 : nb > n ? n : nb;
+    nx_free(j->cols);
+    j->cols = nx_alloc((size_t)(rows * nb * j->ps) * es);
+    unsigned char *prod = j->cols ? nx_alloc((size_t)(o * nb * j->ps) * es) : NULL;
+    if (!prod) {
+        nx_free(j->cols);
+        j->cols = NULL;
+        return -1;
+    }
+    unsigned char *cols = j->cols;
+    j->p0 = 0;
+    j->pn = j->ps;
+    j->chan0 = 0;
+    for (int64_t v = 0; v < nv; v++)
+        for (int64_t b0 = 0; b0 < n; b0 += nb) {
+            int64_t count = n - b0 < nb ? n - b0 : nb;
+            j->ld = count * j->ps;
+            images_job ij = { j, xd + (size_t)((v * n + b0) * image) * es, image, rows, cols };
+            nxcpu_parallel(count * rows, 1 + 16384 / j->ps, image_rows, &ij);
+            nxcpu_gemm(type, 0, 0, o, j->ld, rows, wd + (size_t)(v * o * rows) * es, rows, cols, j->ld, prod, j->ld);
+            for (int64_t b = 0; b < count; b++)
+                for (int64_t oc = 0; oc < o; oc++)
+                    memcpy(od + (size_t)(((v * n + b0 + b) * o + oc) * j->ps) * es,
+                           prod + (size_t)(oc * j->ld + b * j->ps) * es, (size_t)j->ps * es);
+        }
+    nx_free(prod);
+    nx_free(j->cols);
+    j->cols = NULL;
+    return 0;
+}
+
 int nxcpu_conv(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *x = in[0], *w = in[1];
@@ -149,6 +227,8 @@ int nxcpu_conv(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
     const unsigned char *xd = nxtensor_data(x), *wd = nxtensor_data(w);
     unsigned char *od = nxtensor_data(out);
     size_t es = j.esize;
+    if (groups == 1 && pn == j.ps && nout > 1)
+        return batched(&j, type, xd, wd, od, nv, n, o, rows, image);
     for (int64_t v = 0; v < nv; v++)
         for (int64_t b = 0; b < nout; b++)
             for (int64_t g = 0; g < groups; g++) {
@@ -159,6 +239,7 @@ int nxcpu_conv(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
                 unsigned char *dst = od + (size_t)(((v * nout + b) * o + g * og) * j.ps) * es;
                 for (j.p0 = 0; j.p0 < j.ps; j.p0 += pn) {
                     j.pn = j.ps - j.p0 < pn ? j.ps - j.p0 : pn;
+                    j.ld = j.pn;
                     nxcpu_parallel(rows, 1 + 16384 / (j.pn > 0 ? j.pn : 1), im2col_rows, &j);
                     nxcpu_gemm(type, 0, 0, og, j.pn, rows, kern, rows, j.cols, j.pn, dst + (size_t)j.p0 * es, j.ps);
                 }
