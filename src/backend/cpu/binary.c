@@ -4,6 +4,7 @@
  * loops with unit or zero input strides, which the compiler vectorises. */
 #include "backend/cpu/cpu.h"
 
+#include "backend/cpu/clones.h"
 #include "backend/cpu/iter.h"
 #include "core/error.h"
 #include "core/nxcmath.h"
@@ -11,7 +12,7 @@
 
 /* One loop: O[i] = expr(a, b) with a, b read at stride 0 or 1. */
 #define LOOP(name, E, T, OUT_T, expr) \
-    static void name##_##E(const void *av, int64_t sa, const void *bv, int64_t sb, void *ov, int64_t n) \
+    NXCPU_CLONES static void name##_##E(const void *av, int64_t sa, const void *bv, int64_t sb, void *ov, int64_t n) \
     { \
         const T *A = av; \
         const T *B = bv; \

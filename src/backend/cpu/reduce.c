@@ -13,6 +13,7 @@
 
 #include <stdatomic.h>
 #include <string.h>
+#include "backend/cpu/clones.h"
 #include "backend/cpu/pool.h"
 #include "core/error.h"
 #include "core/nxmath.h"
@@ -212,7 +213,7 @@ static void put_index(void *out, nx_type type, int64_t at, int64_t v)
 #define FADD_ROW(a, x, k, idx) a[k] += (double)x[k]
 #define FMUL_ROW(a, x, k, idx) a[k] *= (double)x[k]
 #define SUM_FLOAT(E, sfx, T) \
-    static void sum_run_##sfx(void *acc, const void *xv, int64_t n, int64_t first) \
+    NXCPU_CLONES static void sum_run_##sfx(void *acc, const void *xv, int64_t n, int64_t first) \
     { \
         const T *x = xv; \
         double l[LANES] = { 0 }; \
