@@ -2,18 +2,11 @@
 bench/products.py (NumPy, PyTorch) into the table of issue #5, with each goal's reference:
 dot against OpenBLAS (goal >= 0.9x), conv against PyTorch (>= 1.0x), fft against
 numpy.fft (>= 1.0x); the other rows against the faster of NumPy and PyTorch. ratio =
-reference / nxc (> 1: nxc is faster). Usage: products_table.py NXC_TSV PY_TSV
+reference / nxc (> 1: nxc is faster). Usage: products_table.py NXC_TSV... -- PY_TSV... (medians over rounds)
 """
 import sys
 
-
-def read(path):
-    rows = {}
-    for line in open(path):
-        if line.strip() and not line.startswith("#"):
-            f = line.rstrip("\n").split("\t")
-            rows[(f[0], f[1])] = f[2:]
-    return rows
+from table import read_rounds, split_args   # bench/table.py: medians over rounds
 
 
 def num(s):
@@ -28,7 +21,8 @@ def fmt(v):
 
 
 def main():
-    nxc, py = read(sys.argv[1]), read(sys.argv[2])
+    nxc_paths, py_paths = split_args(sys.argv[1:])
+    nxc, py = read_rounds(nxc_paths), read_rounds(py_paths)
     print("| op | dtype | nxc ms | OpenBLAS ms | NumPy ms | PyTorch ms | reference | ratio | goal |")
     print("|---|---|---:|---:|---:|---:|---|---:|---|")
     for (op, dt), f in nxc.items():

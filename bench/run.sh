@@ -3,7 +3,8 @@
 # in build/bench-venv over Debian's python3-numpy, PyTorch from PyPI), runs bench/eager and
 # bench/eager.py, then bench/products and bench/products.py, one after the other on the
 # same thread count, and prints the two tables that bench/RESULTS.md records. Options: --no-torch (skip installing PyTorch), THREADS=n.
-# Run it on a quiet machine: other work on the cores shows up in every column.
+# Run it on a quiet machine: other work on the cores shows up in every column. ROUNDS=n
+# (default 3) alternating rounds; each number is the median over them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${THREADS:-$(nproc)}
@@ -32,11 +33,18 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(lscpu | grep 'Model name' | sed 's/  */ /g'); $threads threads"
-NXC_NUM_THREADS=$threads "./$build/bench/eager" > "$out/nxc.tsv"
-OMP_NUM_THREADS=$threads "$venv/bin/python" bench/eager.py --threads "$threads" > "$out/py.tsv"
-"$venv/bin/python" bench/table.py "$out/nxc.tsv" "$out/py.tsv"
+# ROUNDS alternating rounds (nxc, then NumPy/PyTorch): the tables take each number's
+# median over the rounds, so that a burst of other work on the machine hits one round.
+rounds=${ROUNDS:-3}
+for r in $(seq "$rounds"); do
+    NXC_NUM_THREADS=$threads "./$build/bench/eager" > "$out/nxc.$r.tsv"
+    OMP_NUM_THREADS=$threads "$venv/bin/python" bench/eager.py --threads "$threads" > "$out/py.$r.tsv"
+done
+"$venv/bin/python" bench/table.py "$out"/nxc.*.tsv -- "$out"/py.*.tsv
 echo
 echo "# products (issue #5)"
-NXC_NUM_THREADS=$threads "./$build/bench/products" > "$out/nxc_products.tsv"
-OMP_NUM_THREADS=$threads "$venv/bin/python" bench/products.py --threads "$threads" > "$out/py_products.tsv"
-"$venv/bin/python" bench/products_table.py "$out/nxc_products.tsv" "$out/py_products.tsv"
+for r in $(seq "$rounds"); do
+    NXC_NUM_THREADS=$threads "./$build/bench/products" > "$out/nxc_products.$r.tsv"
+    OMP_NUM_THREADS=$threads "$venv/bin/python" bench/products.py --threads "$threads" > "$out/py_products.$r.tsv"
+done
+"$venv/bin/python" bench/products_table.py "$out"/nxc_products.*.tsv -- "$out"/py_products.*.tsv

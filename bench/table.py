@@ -1,6 +1,6 @@
 """bench/table.py: joins the output of bench/eager (nxc) and bench/eager.py (NumPy,
 PyTorch) into one table: median milliseconds of each, and nxc's ratio to the faster of the
-other two (> 1: nxc is faster). Usage: table.py NXC_TSV PY_TSV
+other two (> 1: nxc is faster). Usage: table.py NXC_TSV... -- PY_TSV... (one file per round; medians over rounds)
 """
 import sys
 
@@ -12,11 +12,36 @@ GOAL = ["add", "multiply", "exp", "log", "tanh", "sum", "sum_axis0", "argmax", "
 def read(path):
     rows = {}
     for line in open(path):
-        if line.startswith("#") or not line.strip():
-            continue
-        f = line.rstrip("\n").split("\t")
-        rows[(f[0], f[1])] = f[2:]
+        if line.strip() and not line.startswith("#"):
+            f = line.rstrip("\n").split("\t")
+            rows[(f[0], f[1])] = f[2:]
     return rows
+
+
+def read_rounds(paths):
+    """The rows of several rounds; each numeric field becomes its median over them."""
+    rounds = [read(p) for p in paths]
+    merged = {}
+    for key in rounds[0]:
+        fields = []
+        for i, v in enumerate(rounds[0][key]):
+            vals = sorted(float(r[key][i]) for r in rounds if key in r and _is_num(r[key][i]))
+            fields.append(str(vals[len(vals) // 2]) if vals else v)
+        merged[key] = fields
+    return merged
+
+
+def _is_num(s):
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def split_args(argv):
+    i = argv.index("--") if "--" in argv else 1
+    return argv[:i], argv[i + 1:] if "--" in argv else argv[1:]
 
 
 def num(s):
@@ -31,7 +56,8 @@ def fmt(v):
 
 
 def main():
-    nxc, py = read(sys.argv[1]), read(sys.argv[2])
+    nxc_paths, py_paths = split_args(sys.argv[1:])
+    nxc, py = read_rounds(nxc_paths), read_rounds(py_paths)
     for (op, dt), f in nxc.items():
         if op == "memcpy":
             print(f"memory bandwidth reference: memcpy of 1M {dt}: {float(f[0]):.3f} ms {f[2] if len(f) > 2 else ''}")
