@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "timing.h"
 
 #define N 1000000              /* elements of the 1-D workloads */
 #define SIDE 2000              /* the 2000 x 2000 of sum along an axis and transpose */
@@ -28,36 +29,6 @@ typedef struct {
 } inputs;
 
 typedef nx_tensor *workload_fn(const inputs *in);
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-/* xorshift64*: the inputs only need to be reproducible and spread out. */
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-static double uniform(double lo, double hi)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    uint64_t r = rng_state * 2685821657736338717u;
-    return lo + (hi - lo) * (double)(r >> 11) * 0x1p-53;
-}
 
 static nx_tensor *random_tensor(nx_type type, nx_shape shape, double lo, double hi)
 {

@@ -1,5 +1,10 @@
-/* tests/support/nxtest.c: oracle files and scaling for the tests. */
+/* tests/support/nxtest.c: oracle files, scaling, oracle record readers and running code in
+ * the interpreter, for the tests. */
 #include "support/nxtest.h"
+
+#include "cli/ast.h"
+#include "cli/eval.h"
+#include "cli/nxlib.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,3 +62,26 @@ const unsigned char *nxtest_read_ints(const unsigned char *p, nx_ints *s)
     memcpy(s->v, p, 8 * (size_t)s->n);
     return p + 8 * s->n;
 }
+
+void nxtest_expect_code(const char *code, const char *expected)
+{
+    nxi_session s = { 0 };
+    nxi_parse_error err = { 0 };
+    nx_scope_begin();
+    nxi_ast *block = nxi_parse(code, strlen(code), &err);
+    cr_assert_not_null(block, "parse error in %s: %s", code, err.message);
+    nxv *v = nxi_eval_block(&s, block);
+    char *text;
+    if (v) {
+        text = nxi_inspect(v);
+    } else {
+        size_t n = strlen(nxi_raised_kind()) + strlen(nxi_raised_message()) + 16;
+        text = nxi_alloc(n);
+        snprintf(text, n, "** (%s) %s", nxi_raised_kind(), nxi_raised_message());
+        nxi_clear_raised();
+    }
+    nx_error_clear();
+    cr_assert_str_eq(text, expected, "%s", code);
+    nx_scope_end();
+}
+

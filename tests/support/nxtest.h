@@ -20,6 +20,9 @@ nx_type nxtest_type_named(const char *name);
  * values. Return the position after it. */
 const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s);
 const unsigned char *nxtest_read_ints(const unsigned char *p, nx_ints *s);
+/* Evaluates Elixir code with the interpreter and asserts that it prints as IEx would
+ * (or, for an exception, the `** (Kind) message` line). */
+void nxtest_expect_code(const char *code, const char *expected);
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
 
