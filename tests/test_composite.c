@@ -29,44 +29,6 @@ static nx_tensor *f32s(const float *v, nx_shape s)
 
 /* ------------------------------------------------------------------ the NumPy oracle */
 
-typedef struct {
-    const unsigned char *p, *end;
-} reader;
-
-static const unsigned char *rd_bytes(reader *r, uint64_t n)
-{
-    cr_assert((uint64_t)(r->end - r->p) >= n, "composite.bin is truncated: regenerate it");
-    const unsigned char *p = r->p;
-    r->p += n;
-    return p;
-}
-
-static uint64_t rd_le(reader *r, int bytes)
-{
-    const unsigned char *p = rd_bytes(r, (uint64_t)bytes);
-    uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static double rd_f64(reader *r)
-{
-    uint64_t b = rd_le(r, 8);
-    double d;
-    memcpy(&d, &b, 8);
-    return d;
-}
-
-static nx_shape rd_shape(reader *r)
-{
-    nx_shape s = { .rank = (int)rd_le(r, 1) };
-    cr_assert(s.rank <= NX_MAX_RANK);
-    for (int i = 0; i < s.rank; i++)
-        s.dims[i] = (int64_t)rd_le(r, 8);
-    return s;
-}
-
 enum {
     OP_TRIL, OP_TRIU, OP_TRI, OP_TAKE_DIAGONAL, OP_MAKE_DIAGONAL, OP_PUT_DIAGONAL, OP_LINSPACE, OP_MEDIAN,
     OP_MODE, OP_WEIGHTED_MEAN, OP_COVARIANCE, OP_ALL_CLOSE, OP_LOGICAL_NOT, OP_LOG, OP_REDUCE, OP_COUNT
@@ -157,30 +119,30 @@ static void run_oracle(int want_op)
 {
     size_t len;
     unsigned char *file = nxtest_read_oracle("composite.bin", &len);
-    reader r = { file, file + len };
-    cr_assert(len >= 16 && memcmp(rd_bytes(&r, 8), "NXCMP01\n", 8) == 0, "composite.bin: bad magic");
-    unsigned seed = (unsigned)rd_le(&r, 4), ncases = (unsigned)rd_le(&r, 4);
+    nxtest_reader r = { file, file + len };
+    cr_assert(len >= 16 && memcmp(nxtest_rd_bytes(&r, 8), "NXCMP01\n", 8) == 0, "composite.bin: bad magic");
+    unsigned seed = (unsigned)nxtest_rd_le(&r, 4), ncases = (unsigned)nxtest_rd_le(&r, 4);
     long limit = nxtest_scaled((long)ncases), done = 0;
     for (unsigned idx = 0; idx < ncases; idx++) {
-        oracle_case c = { .op = (int)rd_le(&r, 1) };
+        oracle_case c = { .op = (int)nxtest_rd_le(&r, 1) };
         for (int i = 0; i < 6; i++)
-            c.p[i] = (int64_t)rd_le(&r, 8);
+            c.p[i] = (int64_t)nxtest_rd_le(&r, 8);
         for (int i = 0; i < 3; i++)
-            c.q[i] = rd_f64(&r);
-        c.nin = (int)rd_le(&r, 1);
+            c.q[i] = nxtest_rd_f64(&r);
+        c.nin = (int)nxtest_rd_le(&r, 1);
         cr_assert(c.nin <= 2);
         nx_type types[2];
         nx_shape shapes[2];
         const unsigned char *data[2];
         for (int k = 0; k < c.nin; k++) {
-            types[k] = (nx_type)rd_le(&r, 1);
-            shapes[k] = rd_shape(&r);
-            data[k] = rd_bytes(&r, rd_le(&r, 8));
+            types[k] = (nx_type)nxtest_rd_le(&r, 1);
+            shapes[k] = nxtest_rd_shape(&r);
+            data[k] = nxtest_rd_bytes(&r, nxtest_rd_le(&r, 8));
         }
-        nx_type want_type = (nx_type)rd_le(&r, 1);
-        nx_shape want_shape = rd_shape(&r);
-        uint64_t nout = rd_le(&r, 8);
-        const unsigned char *want = rd_bytes(&r, nout * 17);
+        nx_type want_type = (nx_type)nxtest_rd_le(&r, 1);
+        nx_shape want_shape = nxtest_rd_shape(&r);
+        uint64_t nout = nxtest_rd_le(&r, 8);
+        const unsigned char *want = nxtest_rd_bytes(&r, nout * 17);
         if (c.op != want_op || done >= limit)
             continue;
         done++;

@@ -112,55 +112,19 @@ static void expect_names(const nx_tensor *t, const char *want)
 
 /* ------------------------------------------------------------------ the NumPy oracle */
 
-typedef struct {
-    const unsigned char *p, *end;
-} reader;
-
-static void need(reader *r, size_t n)
-{
-    cr_assert((size_t)(r->end - r->p) >= n, "create.bin is truncated: regenerate it");
-}
-
-static uint64_t rd_le(reader *r, int bytes)
-{
-    need(r, (size_t)bytes);
-    uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; i--)
-        v = (v << 8) | r->p[i];
-    r->p += bytes;
-    return v;
-}
-
-static const unsigned char *rd_bytes(reader *r, uint64_t n)
-{
-    need(r, n);
-    const unsigned char *p = r->p;
-    r->p += n;
-    return p;
-}
-
 /* A string into buf (NUL-terminated); returns its length. */
-static int rd_str(reader *r, char buf[256])
+static int rd_str(nxtest_reader *r, char buf[256])
 {
-    int n = (int)rd_le(r, 1);
-    memcpy(buf, rd_bytes(r, (uint64_t)n), (size_t)n);
+    int n = (int)nxtest_rd_le(r, 1);
+    memcpy(buf, nxtest_rd_bytes(r, (uint64_t)n), (size_t)n);
     buf[n] = '\0';
     return n;
 }
 
-static nx_shape rd_shape(reader *r)
-{
-    nx_shape s = { .rank = (int)rd_le(r, 1) };
-    cr_assert(s.rank <= NX_MAX_RANK);
-    for (int i = 0; i < s.rank; i++)
-        s.dims[i] = (int64_t)rd_le(r, 8);
-    return s;
-}
-
 /* Names into storage; a zero-length name is nil. */
-static nx_names rd_names(reader *r, char storage[NX_MAX_RANK][256])
+static nx_names rd_names(nxtest_reader *r, char storage[NX_MAX_RANK][256])
 {
-    nx_names n = { .n = (int)rd_le(r, 1) };
+    nx_names n = { .n = (int)nxtest_rd_le(r, 1) };
     cr_assert(n.n <= NX_MAX_RANK);
     for (int i = 0; i < n.n; i++)
         n.v[i] = rd_str(r, storage[i]) ? storage[i] : NULL;
@@ -216,28 +180,28 @@ static void run_oracle(int want_op)
 {
     size_t len;
     unsigned char *file = nxtest_read_oracle("create.bin", &len);
-    reader r = { file, file + len };
-    cr_assert(len >= 16 && memcmp(rd_bytes(&r, 8), "NXCREA1\n", 8) == 0, "create.bin: bad magic");
-    unsigned seed = (unsigned)rd_le(&r, 4), ncases = (unsigned)rd_le(&r, 4);
+    nxtest_reader r = { file, file + len };
+    cr_assert(len >= 16 && memcmp(nxtest_rd_bytes(&r, 8), "NXCREA1\n", 8) == 0, "create.bin: bad magic");
+    unsigned seed = (unsigned)nxtest_rd_le(&r, 4), ncases = (unsigned)nxtest_rd_le(&r, 4);
     long limit = nxtest_scaled((long)ncases / 5), done = 0;
     for (unsigned c = 0; c < ncases && done < limit; c++) {
-        int op = (int)rd_le(&r, 1);
-        nx_type type = (nx_type)rd_le(&r, 1), want_type = (nx_type)rd_le(&r, 1);
-        int axis_mode = (int)rd_le(&r, 1), axis = (int)(int32_t)rd_le(&r, 4);
+        int op = (int)nxtest_rd_le(&r, 1);
+        nx_type type = (nx_type)nxtest_rd_le(&r, 1), want_type = (nx_type)nxtest_rd_le(&r, 1);
+        int axis_mode = (int)nxtest_rd_le(&r, 1), axis = (int)(int32_t)nxtest_rd_le(&r, 4);
         char axis_name[256], name_store[NX_MAX_RANK][256], want_store[NX_MAX_RANK][256];
         rd_str(&r, axis_name);
-        nx_shape in_shape = rd_shape(&r), arg = rd_shape(&r);
-        nx_axes axes = { .n = (int)rd_le(&r, 1) };
+        nx_shape in_shape = nxtest_rd_shape(&r), arg = nxtest_rd_shape(&r);
+        nx_axes axes = { .n = (int)nxtest_rd_le(&r, 1) };
         cr_assert(axes.n <= NX_MAX_RANK);
         for (int i = 0; i < axes.n; i++)
-            axes.index[i] = (int)(int32_t)rd_le(&r, 4);
+            axes.index[i] = (int)(int32_t)nxtest_rd_le(&r, 4);
         nx_names names = rd_names(&r, name_store);
-        nx_shape want_shape = rd_shape(&r);
+        nx_shape want_shape = nxtest_rd_shape(&r);
         nx_names want_names = rd_names(&r, want_store);
-        uint64_t in_len = rd_le(&r, 8);
-        const unsigned char *in = rd_bytes(&r, in_len);
-        uint64_t want_len = rd_le(&r, 8);
-        const unsigned char *want = rd_bytes(&r, want_len);
+        uint64_t in_len = nxtest_rd_le(&r, 8);
+        const unsigned char *in = nxtest_rd_bytes(&r, in_len);
+        uint64_t want_len = nxtest_rd_le(&r, 8);
+        const unsigned char *want = nxtest_rd_bytes(&r, want_len);
         if (op != want_op)
             continue;
         done++;

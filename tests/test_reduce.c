@@ -31,44 +31,6 @@ static nx_tensor *s32s(const int32_t *v, nx_shape s)
 
 /* ------------------------------------------------------------------ the NumPy oracle */
 
-typedef struct {
-    const unsigned char *p, *end;
-} reader;
-
-static const unsigned char *rd_bytes(reader *r, uint64_t n)
-{
-    cr_assert((uint64_t)(r->end - r->p) >= n, "reduce.bin is truncated: regenerate it");
-    const unsigned char *p = r->p;
-    r->p += n;
-    return p;
-}
-
-static uint64_t rd_le(reader *r, int bytes)
-{
-    const unsigned char *p = rd_bytes(r, (uint64_t)bytes);
-    uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static double rd_f64(reader *r)
-{
-    uint64_t b = rd_le(r, 8);
-    double d;
-    memcpy(&d, &b, 8);
-    return d;
-}
-
-static nx_shape rd_shape(reader *r)
-{
-    nx_shape s = { .rank = (int)rd_le(r, 1) };
-    cr_assert(s.rank <= NX_MAX_RANK);
-    for (int i = 0; i < s.rank; i++)
-        s.dims[i] = (int64_t)rd_le(r, 8);
-    return s;
-}
-
 enum {
     OP_SUM, OP_PRODUCT, OP_MAX, OP_MIN, OP_ALL, OP_ANY, OP_ARGMAX, OP_ARGMIN, OP_MEAN,
     OP_LOGSUMEXP, OP_VARIANCE, OP_STD, OP_COUNT
@@ -155,35 +117,35 @@ static void run_oracle(int want_op)
 {
     size_t len;
     unsigned char *file = nxtest_read_oracle("reduce.bin", &len);
-    reader r = { file, file + len };
-    cr_assert(len >= 16 && memcmp(rd_bytes(&r, 8), "NXRED01\n", 8) == 0, "reduce.bin: bad magic");
-    unsigned seed = (unsigned)rd_le(&r, 4), ncases = (unsigned)rd_le(&r, 4);
+    nxtest_reader r = { file, file + len };
+    cr_assert(len >= 16 && memcmp(nxtest_rd_bytes(&r, 8), "NXRED01\n", 8) == 0, "reduce.bin: bad magic");
+    unsigned seed = (unsigned)nxtest_rd_le(&r, 4), ncases = (unsigned)nxtest_rd_le(&r, 4);
     long limit = nxtest_scaled((long)ncases), done = 0;
     static const char *const vnames[] = { "v0", "v1", "v2" };
     for (unsigned idx = 0; idx < ncases; idx++) {
         oracle_case c = { 0 };
-        c.op = (int)rd_le(&r, 1);
-        c.type = (nx_type)rd_le(&r, 1);
-        c.want_type = (nx_type)rd_le(&r, 1);
-        c.shape = rd_shape(&r);
-        c.vrank = (int)rd_le(&r, 1);
-        c.axes_mode = (int)rd_le(&r, 1);
-        int naxes = (int)rd_le(&r, 1);
+        c.op = (int)nxtest_rd_le(&r, 1);
+        c.type = (nx_type)nxtest_rd_le(&r, 1);
+        c.want_type = (nx_type)nxtest_rd_le(&r, 1);
+        c.shape = nxtest_rd_shape(&r);
+        c.vrank = (int)nxtest_rd_le(&r, 1);
+        c.axes_mode = (int)nxtest_rd_le(&r, 1);
+        int naxes = (int)nxtest_rd_le(&r, 1);
         cr_assert(naxes <= NX_MAX_RANK);
         for (int i = 0; i < naxes; i++)
-            c.axes.index[i] = (int)(int32_t)rd_le(&r, 4);
+            c.axes.index[i] = (int)(int32_t)nxtest_rd_le(&r, 4);
         c.axes.n = c.axes_mode == 2 ? -1 : naxes;
-        c.keep = (int)rd_le(&r, 1);
-        c.axis_given = (int)rd_le(&r, 1);
-        c.axis = (int)(int32_t)rd_le(&r, 4);
-        c.tie_high = (int)rd_le(&r, 1);
-        c.index_type = (nx_type)rd_le(&r, 1);
-        c.ddof = rd_f64(&r);
-        c.want_shape = rd_shape(&r);
-        uint64_t in_len = rd_le(&r, 8);
-        const unsigned char *in = rd_bytes(&r, in_len);
-        uint64_t nout = rd_le(&r, 8);
-        const unsigned char *want = rd_bytes(&r, nout * 25);
+        c.keep = (int)nxtest_rd_le(&r, 1);
+        c.axis_given = (int)nxtest_rd_le(&r, 1);
+        c.axis = (int)(int32_t)nxtest_rd_le(&r, 4);
+        c.tie_high = (int)nxtest_rd_le(&r, 1);
+        c.index_type = (nx_type)nxtest_rd_le(&r, 1);
+        c.ddof = nxtest_rd_f64(&r);
+        c.want_shape = nxtest_rd_shape(&r);
+        uint64_t in_len = nxtest_rd_le(&r, 8);
+        const unsigned char *in = nxtest_rd_bytes(&r, in_len);
+        uint64_t nout = nxtest_rd_le(&r, 8);
+        const unsigned char *want = nxtest_rd_bytes(&r, nout * 25);
         if (c.op != want_op || done >= limit)
             continue;
         done++;

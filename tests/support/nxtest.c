@@ -85,3 +85,37 @@ void nxtest_expect_code(const char *code, const char *expected)
     nx_scope_end();
 }
 
+
+const unsigned char *nxtest_rd_bytes(nxtest_reader *r, uint64_t n)
+{
+    cr_assert((uint64_t)(r->end - r->p) >= n, "oracle file is truncated: regenerate it (tests/oracle/gen_*.py)");
+    const unsigned char *p = r->p;
+    r->p += n;
+    return p;
+}
+
+uint64_t nxtest_rd_le(nxtest_reader *r, int bytes)
+{
+    const unsigned char *p = nxtest_rd_bytes(r, (uint64_t)bytes);
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+double nxtest_rd_f64(nxtest_reader *r)
+{
+    uint64_t b = nxtest_rd_le(r, 8);
+    double d;
+    memcpy(&d, &b, 8);
+    return d;
+}
+
+nx_shape nxtest_rd_shape(nxtest_reader *r)
+{
+    nx_shape s = { .rank = (int)nxtest_rd_le(r, 1) };
+    cr_assert(s.rank <= NX_MAX_RANK);
+    for (int i = 0; i < s.rank; i++)
+        s.dims[i] = (int64_t)nxtest_rd_le(r, 8);
+    return s;
+}

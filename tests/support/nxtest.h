@@ -20,6 +20,15 @@ nx_type nxtest_type_named(const char *name);
  * values. Return the position after it. */
 const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s);
 const unsigned char *nxtest_read_ints(const unsigned char *p, nx_ints *s);
+/* A little-endian reader over an oracle file; reading past its end fails the test with
+ * a hint to regenerate the file. */
+typedef struct {
+    const unsigned char *p, *end;
+} nxtest_reader;
+const unsigned char *nxtest_rd_bytes(nxtest_reader *r, uint64_t n);
+uint64_t nxtest_rd_le(nxtest_reader *r, int bytes);
+double nxtest_rd_f64(nxtest_reader *r);
+nx_shape nxtest_rd_shape(nxtest_reader *r);   /* u8 rank, then i64 dims */
 /* Evaluates Elixir code with the interpreter and asserts that it prints as IEx would
  * (or, for an exception, the `** (Kind) message` line). */
 void nxtest_expect_code(const char *code, const char *expected);
