@@ -32,6 +32,7 @@ extern "C" {
 #include "nx/reduce_fn.h"
 #include "nx/window.h"
 #include "nx/conv.h"
+#include "nx/linalg.h"
 
 #ifdef __cplusplus
 }
