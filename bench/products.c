@@ -156,6 +156,16 @@ int main(void)
         report("batched_dot_64x128", t, w_batched_dot, &batched, NULL);
         job conv = { random_tensor(t, NX_SHAPE(32, 3, 32, 32)), random_tensor(t, NX_SHAPE(32, 3, 3, 3)), t, 0, NULL, NULL };
         report("conv2d_32x3x32x32_k32x3x3", t, w_conv, &conv, NULL);
+        /* two deeper layers: where the direct kernel and im2col + GEMM trade places */
+        for (int l = 0; l < 2; l++) {
+            int64_t c = l ? 64 : 16, o = l ? 64 : 32, hw = l ? 16 : 32;
+            job deeper = { random_tensor(t, NX_SHAPE(32, c, hw, hw)), random_tensor(t, NX_SHAPE(o, c, 3, 3)), t, 0, NULL, NULL };
+            char op[48];
+            snprintf(op, sizeof op, "conv2d_32x%dx%dx%d_k%dx3x3", (int)c, (int)hw, (int)hw, (int)o);
+            report(op, t, w_conv, &deeper, NULL);
+            nx_release((nx_tensor *)deeper.a);
+            nx_release((nx_tensor *)deeper.b);
+        }
         job window = { random_tensor(t, NX_SHAPE(16, 64, 32, 32)), NULL, t, 0, NULL, NULL };
         report("window_max_2x2", t, w_window_max, &window, NULL);
         job cumsum = { random_tensor(t, NX_SHAPE(1000000)), NULL, t, 0, NULL, NULL };

@@ -32,7 +32,7 @@ static nx_tensor *operand(const unsigned char **p, nx_type type, nx_shape s, int
     return t;
 }
 
-Test(conv, matches_numpy)
+static void check_oracle(void)
 {
     size_t len;
     unsigned char *buf = nxtest_read_oracle("conv_cases.bin", &len);
@@ -116,6 +116,19 @@ Test(conv, matches_numpy)
     cr_log_info("%ld conv outputs checked over %u cases", checked, ncases);
     cr_assert(ncases >= 500);
     cr_assert_eq(bad, 0, "%ld of %ld conv outputs are off", bad, checked);
+}
+
+Test(conv, matches_numpy)
+{
+    check_oracle();
+}
+
+/* The same cases on the kernels' baseline builds (no AVX2 or FMA), which a machine with
+ * those extensions never runs otherwise. Each test runs in its own process. */
+Test(conv, matches_numpy_on_baseline_kernels)
+{
+    setenv("NXC_CPU_BASELINE", "1", 1);
+    check_oracle();
 }
 
 /* ------------------------------------------------------------------ by hand */

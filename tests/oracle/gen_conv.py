@@ -106,7 +106,9 @@ def pack(t, vals):
     return b"".join(struct.pack("<d", float(v.real if isinstance(v, complex) else v)) for v in vals)
 
 
-def case(rng, ti, tk, to):
+def case(rng, ti, tk, to, wide=False):
+    """wide: a 2-D, stride-1, undilated, ungrouped case with rows wider than the direct
+    kernel's register block (src/backend/cpu/conv_direct.c)."""
     while True:
         nsp = rng.choice([1, 1, 2, 2, 2, 3])
         fg = bg = 1
@@ -125,13 +127,21 @@ def case(rng, ti, tk, to):
         idil = [rng.randint(1, 2) for _ in range(nsp)] if rng.random() < 0.3 else []
         kdil = [rng.randint(1, 2) for _ in range(nsp)] if rng.random() < 0.3 else []
         mode = rng.choice([0, 1, 2, 2])
+        if wide:
+            nsp, fg, bg, strides, idil, kdil = 2, 1, 1, [], [], []
+            ic, c = [rng.randint(1, 7)] * 2
+            o, n = rng.randint(1, 9), rng.randint(1, 2)
+            sp = [rng.randint(1, 5), rng.randint(17, 40)]
+            ksp = [rng.randint(1, 3) for _ in range(nsp)]
+            if mode == 2:
+                pads = [(rng.randint(-1, 2), rng.randint(-1, 2)) for _ in range(nsp)]
         idd = [(s - 1) * (idil[i] if idil else 1) + 1 for i, s in enumerate(sp)]
         kdd = [(s - 1) * (kdil[i] if kdil else 1) + 1 for i, s in enumerate(ksp)]
         if mode == 0:
             pads = [(0, 0)] * nsp
         elif mode == 1:
             pads = [((kk - 1) // 2, kk - 1 - (kk - 1) // 2) for kk in kdd]
-        else:
+        elif not wide:
             pads = [(rng.randint(-1, 2), rng.randint(-1, 2)) for _ in range(nsp)]
         if all(idd[a] + pads[a][0] + pads[a][1] - kdd[a] >= 0 for a in range(nsp)):
             break
@@ -201,6 +211,9 @@ def main():
     for ti, tk, to in TYPES:
         for _ in range(40):
             cases.append(case(rng, ti, tk, to))
+    for ti, tk, to in TYPES[:2] + [("s32", "s32", "f32"), ("f32", "f64", "f64")]:
+        for _ in range(12):
+            cases.append(case(rng, ti, tk, to, wide=True))
     with open(sys.argv[1] + "/conv_cases.bin", "wb") as f:
         f.write(b"NXCONV1\n" + struct.pack("<I", len(cases)) + b"".join(cases))
 

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <string.h>
+#include "backend/cpu/conv_direct.h"
 #include "backend/cpu/gemm.h"
 #include "backend/cpu/pool.h"
 #include "core/error.h"
@@ -197,6 +198,9 @@ int nxcpu_conv(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
     if ((type != NX_F32 && type != NX_F64 && type != NX_C64 && type != NX_C128) || x->type != type ||
         w->type != type)
         return nxerr_set(NX_RUNTIME_ERROR, "conv: no cpu kernel for type %s", nx_type_name(type));
+    int direct = nxcpu_conv_direct(out, x, w, p);
+    if (direct != 0)
+        return direct < 0 ? -1 : 0;
     cjob j = { .nsp = p->conv.nsp, .esize = (size_t)nx_type_bits(type) / 8, .ks = 1, .ps = 1 };
     int nsp = j.nsp;
     int64_t nv = x->dims[0], n = x->dims[1], c = x->dims[2], o = w->dims[1], ic = w->dims[2];

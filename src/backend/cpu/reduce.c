@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "backend/cpu/clones.h"
+#include "backend/cpu/isa.h"
 #include "backend/cpu/pool.h"
 #include "core/error.h"
 #include "core/nxmath.h"
@@ -28,14 +29,8 @@
 #define ARG_UNROLL 4        /* vectors per step of those passes */
 /* argmax's vector passes are built for 16-byte vectors (SSE2, the x86-64 baseline, or
  * NEON) and, on x86-64, for AVX2's 32 bytes, used where the processor has it. */
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef NXCPU_X86_BUILDS
 #define ARG_AVX2(...) __VA_ARGS__
-static int nxcpu_avx2;
-__attribute__((constructor)) static void detect_avx2(void)
-{
-    __builtin_cpu_init();
-    nxcpu_avx2 = __builtin_cpu_supports("avx2");
-}
 #else
 #define ARG_AVX2(...)
 #endif
@@ -339,14 +334,14 @@ static const fold product_folds[NX_TYPE_COUNT] = {
         for (int64_t i = 0; i < n; i++) ((T *)a)[i] = (START); \
     } \
     EXT_PASS(name, sfx, T, EXT, 16, ) \
-    ARG_AVX2(EXT_PASS(name, sfx, T, EXT, 32, __attribute__((target("avx2"))))) \
+    ARG_AVX2(EXT_PASS(name, sfx, T, EXT, 32, NXCPU_AVX2)) \
     static void name##_run_##sfx(void *acc, const void *xv, int64_t n, int64_t first) \
     { \
         const T *x = xv; \
         (void)first; \
         if (n >= 2 * ARG_UNROLL * 32 / (int64_t)sizeof(T)) { \
-            ARG_AVX2(if (nxcpu_avx2 && name##_fast_##sfx##_32(acc, x, n)) return;) \
-            if (ARG_AVX2(!nxcpu_avx2 &&) name##_fast_##sfx##_16(acc, x, n)) \
+            ARG_AVX2(if (nxcpu_isa_avx2() && name##_fast_##sfx##_32(acc, x, n)) return;) \
+            if (ARG_AVX2(!nxcpu_isa_avx2() &&) name##_fast_##sfx##_16(acc, x, n)) \
                 return; \
         } \
         T m = *(T *)acc; \
@@ -581,10 +576,10 @@ static const fold any_folds[NX_TYPE_COUNT] = {
         a->idx = bi; \
     } \
     ARG_PASSES(name, sfx, T, BETTER, 16, ) \
-    ARG_AVX2(ARG_PASSES(name, sfx, T, BETTER, 32, __attribute__((target("avx2"))))) \
+    ARG_AVX2(ARG_PASSES(name, sfx, T, BETTER, 32, NXCPU_AVX2)) \
     static void name##_run_##sfx(void *acc, const void *xv, int64_t n, int64_t first) \
     { \
-        ARG_AVX2(if (nxcpu_avx2) { name##_fast_##sfx##_32(acc, xv, n, first); return; }) \
+        ARG_AVX2(if (nxcpu_isa_avx2()) { name##_fast_##sfx##_32(acc, xv, n, first); return; }) \
         name##_fast_##sfx##_16(acc, xv, n, first); \
     } \
     RUNS(name, sfx, T, arg_##sfx, 1) \

@@ -6,6 +6,7 @@
 #include "backend/cpu/vmath.h"
 
 #include <string.h>
+#include "backend/cpu/isa.h"
 
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <sleef.h>
@@ -18,21 +19,11 @@ NXVM_FUNCS(LOOPS)
 #define ENTRY(fn, lo32, hi32, lo64, hi64) [NX_OP_##fn] = { fn##_f32, fn##_f64 },
 static nxvm_loop *const loops[NX_OP_COUNT][2] = { NXVM_FUNCS(ENTRY) };
 
-static int has_avx2_fma(void)
-{
-    static int known = -1;   /* a benign race: every thread computes the same answer */
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return known;
-}
-
 nxvm_loop *nxvm_find(nx_op op, nx_type type)
 {
     if ((type != NX_F32 && type != NX_F64) || op < 0 || op >= NX_OP_COUNT)
         return NULL;
-    if (has_avx2_fma())
+    if (nxcpu_isa_avx2_fma())
         return nxvm_find_avx2(op, type);
     return loops[op][type == NX_F64];
 }
