@@ -400,6 +400,10 @@ static void svd_conventions(int64_t m, int64_t n, bool thin, double *u, double *
     for (int64_t j = k; j < vr; j++)   /* full, wide: the complement of vt */
         if (vt[j * n + first_max(vt + j * n, n, 1, false)] < 0)
             negate_row(vt, n, j);
+    for (int64_t i = 0; i < m * uc; i++)   /* LAPACK's −0.0 entries print as Nx's 0.0 */
+        u[i] += 0.0;
+    for (int64_t i = 0; i < vr * n; i++)
+        vt[i] += 0.0;
     for (int64_t j = 0; j < k; j++)
         if ((thin ? s[j] * s[j] : s[j]) <= SVD_FLUSH)
             s[j] = 0;
