@@ -1,5 +1,5 @@
 /* src/cli/nxlib_linalg.c: the interpreter's bindings of Nx.LinAlg (spec/linalg.md):
- * options checked with Keyword.validate! and Nx's messages, multi-output functions
+ * options checked as Nx's keyword! checks them (nxi_opts), multi-output functions
  * returned as tuples, then the C API of include/nx/linalg.h. One function per binding;
  * the table at the end lists them in the order of the spec's sections. */
 #include "cli/nxlib_args.h"
@@ -50,7 +50,7 @@ static nxv *triangular_solve_b(int argc, nxv **argv)
     static const char *const allowed[] = { "lower", "left_side", "transform_a" };
     nxv *vals[3];
     nx_tensor *a = nxi_to_tensor(argv[0]), *b = a ? nxi_to_tensor(argv[1]) : NULL;
-    if (!b || nxi_validate_keywords(argc > 2 ? argv[2] : NULL, allowed, 3, vals) < 0)
+    if (!b || nxi_opts(argc > 2 ? argv[2] : NULL, allowed, 3, vals) < 0)
         return NULL;
     nx_triangular_solve_opts o = { .upper = vals[0] && !nxv_truthy(vals[0]),
                                    .right_side = vals[1] && !nxv_truthy(vals[1]) };
@@ -103,7 +103,7 @@ static nxv *qr_b(int argc, nxv **argv)
     static const char *const allowed[] = { "mode", "eps" };
     nxv *vals[2];
     nx_tensor *a = nxi_to_tensor(argv[0]);
-    if (!a || nxi_validate_keywords(argc > 1 ? argv[1] : NULL, allowed, 2, vals) < 0)
+    if (!a || nxi_opts(argc > 1 ? argv[1] : NULL, allowed, 2, vals) < 0)
         return NULL;
     nx_qr_opts o = { 0 };
     nxv *mode = vals[0];
@@ -124,7 +124,7 @@ static nxv *eigh_b(int argc, nxv **argv)
     static const char *const allowed[] = { "max_iter", "eps" };
     nxv *vals[2];
     nx_tensor *a = nxi_to_tensor(argv[0]);
-    if (!a || nxi_validate_keywords(argc > 1 ? argv[1] : NULL, allowed, 2, vals) < 0)
+    if (!a || nxi_opts(argc > 1 ? argv[1] : NULL, allowed, 2, vals) < 0)
         return NULL;
     nx_eigh_opts o = { 0 };
     if (max_iter_opt(vals[0], &o.max_iter) < 0 || float_opt(vals[1], "eps", 0, &o.eps) < 0)
@@ -139,7 +139,7 @@ static nxv *svd_b(int argc, nxv **argv)
     static const char *const allowed[] = { "max_iter", "full_matrices?" };
     nxv *vals[2];
     nx_tensor *a = nxi_to_tensor(argv[0]);
-    if (!a || nxi_validate_keywords(argc > 1 ? argv[1] : NULL, allowed, 2, vals) < 0)
+    if (!a || nxi_opts(argc > 1 ? argv[1] : NULL, allowed, 2, vals) < 0)
         return NULL;
     nx_svd_opts o = { .thin = vals[1] && !nxv_truthy(vals[1]) };
     if (max_iter_opt(vals[0], &o.max_iter) < 0)
@@ -155,7 +155,7 @@ static nxv *lu_b(int argc, nxv **argv)
     nxv *vals[1];
     double eps;
     nx_tensor *a = nxi_to_tensor(argv[0]);
-    if (!a || nxi_validate_keywords(argc > 1 ? argv[1] : NULL, allowed, 1, vals) < 0 ||
+    if (!a || nxi_opts(argc > 1 ? argv[1] : NULL, allowed, 1, vals) < 0 ||
         float_opt(vals[0], "eps", 0, &eps) < 0)   /* Nx's LU ignores eps */
         return NULL;
     nx_tensor *ts[3];

@@ -3,7 +3,8 @@
  * on cblas trsm), lu, determinant, solve, invert and cholesky. Row-major matrices are
  * handed to LAPACK as their column-major transposes where the transpose does not matter
  * (solve factors aᵀ and solves with trans = 'T'), and copied transposed where it does.
- * Complex matrices are interleaved (re, im) pairs, viewed as double _Complex. */
+ * Complex matrices are interleaved (re, im) pairs, viewed as double _Complex. Complex lu
+ * runs Nx's own loop, since LAPACK chooses complex pivots by |re| + |im|. */
 #include "backend/cpu/cpu.h"
 #include "backend/cpu/linalg.h"
 
@@ -109,6 +110,32 @@ static void getrf(double *work, int64_t n, bool cplx, lapack_int *ipiv)
         LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, ln, ln, work, ld, ipiv);
 }
 
+/* Nx's LU loop (spec §2.10) on one complex column-major matrix: LAPACK's izamax picks
+ * pivots by |re| + |im|, Nx by the modulus. ipiv as getrf's (1-based). */
+static void getrf_modulus(cplx_t *w, int64_t n, lapack_int *ipiv)
+{
+    for (int64_t k = 0; k < n; k++) {
+        int64_t r = k;
+        for (int64_t i = k + 1; i < n; i++)
+            if (cabs(w[k * n + i]) > cabs(w[k * n + r]))
+                r = i;
+        ipiv[k] = (lapack_int)(r + 1);
+        if (r != k)
+            for (int64_t j = 0; j < n; j++) {
+                cplx_t t = w[j * n + k];
+                w[j * n + k] = w[j * n + r];
+                w[j * n + r] = t;
+            }
+        cplx_t pivot = w[k * n + k];
+        if (pivot != 0)
+            for (int64_t i = k + 1; i < n; i++)
+                w[k * n + i] /= pivot;
+        for (int64_t j = k + 1; j < n; j++)
+            for (int64_t i = k + 1; i < n; i++)
+                w[j * n + i] -= w[k * n + i] * w[j * n + k];
+    }
+}
+
 int nxcpu_lu(const double *a, int64_t batch, int64_t n, bool cplx, int64_t *perm, double *l, double *u)
 {
     int64_t nn = n * n, es = cplx ? 2 : 1;
@@ -121,7 +148,10 @@ int nxcpu_lu(const double *a, int64_t batch, int64_t n, bool cplx, int64_t *perm
     }
     for (int64_t m = 0; m < batch; m++) {
         transpose(work, a + m * nn * es, n, n, cplx);
-        getrf(work, n, cplx, ipiv);
+        if (cplx)
+            getrf_modulus((cplx_t *)work, n, ipiv);
+        else
+            getrf(work, n, cplx, ipiv);
         int64_t *pm = perm + m * n;
         for (int64_t j = 0; j < n; j++)
             pm[j] = j;

@@ -2,7 +2,8 @@
  * (geqrf + orgqr/ungqr, syevd/heevd, gesdd), each result brought to Nx's conventions
  * (spec/linalg.md §2.7–2.9), which are not LAPACK's:
  *
- * - qr: a Householder QR is unique up to the phase of each R_ii, so LAPACK's factors are
+ * - qr: matrices up to 64×64 run Nx's own Householder loop (qr_nx). Above that, a
+ *   Householder QR is unique up to the phase of each R_ii, so LAPACK's factors are
  *   rescaled row by row (R) and column by column (Q) to the phase Nx's reflections give:
  *   R_ii >= 0 for a processed real column, the sign kept for one Nx skips (already zero
  *   below the diagonal, σ < eps; LAPACK then has tau = 0), R_ii = −e^{i·arg x_i}‖x‖ for
@@ -136,9 +137,107 @@ static int qr_one(const double *a, int64_t m, int64_t n, bool cplx, bool complet
     return 0;
 }
 
+/* Nx's own Householder loop (spec §2.7) on one small matrix, in double: where Nx skips a
+ * reflection depends on its own intermediate matrices (a column can become zero below the
+ * diagonal in Nx's basis but not in LAPACK's), so small matrices, where such exact
+ * coincidences happen, follow Nx step by step. qw is M×M and rw M×n scratch, row-major,
+ * M = max(m, n). */
+static void qr_nx(const double *a, int64_t m, int64_t n, bool cplx, bool complete, double eps, cplx_t *qw, cplx_t *rw,
+                  cplx_t *v, cplx_t *w, double *q, double *r)
+{
+    int64_t M = m < n ? n : m, last = m < n ? n - 1 : m == n ? n - 2 : n - 1;
+    int64_t k = m < n ? m : n, qc = complete ? m : k, rr = m < n ? m : qc, es = cplx ? 2 : 1;
+    for (int64_t i = 0; i < M; i++) {
+        for (int64_t j = 0; j < M; j++)
+            qw[i * M + j] = i == j;
+        for (int64_t j = 0; j < n; j++)
+            rw[i * n + j] = i >= m ? 0 : cplx ? ((const cplx_t *)a)[i * n + j] : a[i * n + j];
+    }
+    for (int64_t i = 0; i <= last; i++) {
+        double nsq = 0;
+        for (int64_t t = i; t < M; t++) {
+            v[t] = rw[t * n + i];
+            nsq += creal(v[t] * conj(v[t]));
+        }
+        double norm = sqrt(nsq), scale;
+        if (!cplx) {
+            double xi = creal(v[i]), sigma = nsq - xi * xi;
+            if (sigma < eps)
+                continue;
+            double v0 = xi <= 0 ? xi - norm : -sigma / (xi + norm);
+            v[i] = v0;
+            for (int64_t t = i; t < M; t++)
+                v[t] /= v0;
+            double vv = 0;
+            for (int64_t t = i; t < M; t++)
+                vv += creal(v[t]) * creal(v[t]);
+            scale = 2 / vv;
+        } else {
+            cplx_t xi = v[i], alpha = (cabs(xi) == 0 ? 1 : xi / cabs(xi)) * norm;
+            v[i] = xi + alpha;
+            double usq = 0;
+            for (int64_t t = i; t < M; t++)
+                usq += creal(v[t] * conj(v[t]));
+            if (usq < eps)
+                continue;
+            double un = sqrt(usq);
+            for (int64_t t = i; t < M; t++)
+                v[t] /= un;
+            scale = 2;
+        }
+        for (int64_t j = 0; j < n; j++) {   /* R -= scale·v·(vᴴR) */
+            cplx_t acc = 0;
+            for (int64_t t = i; t < M; t++)
+                acc += conj(v[t]) * rw[t * n + j];
+            w[j] = acc;
+        }
+        for (int64_t t = i; t < M; t++)
+            for (int64_t j = 0; j < n; j++)
+                rw[t * n + j] -= scale * v[t] * w[j];
+        for (int64_t t = 0; t < M; t++) {   /* Q -= scale·(Qv)·vᴴ */
+            cplx_t acc = 0;
+            for (int64_t c = i; c < M; c++)
+                acc += qw[t * M + c] * v[c];
+            w[t] = acc;
+        }
+        for (int64_t t = 0; t < M; t++)
+            for (int64_t c = i; c < M; c++)
+                qw[t * M + c] -= scale * w[t] * conj(v[c]);
+    }
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t j = 0; j < qc; j++) {
+            cplx_t x = qw[i * M + j];
+            memcpy(q + (i * qc + j) * es, &x, (size_t)es * sizeof(double));
+        }
+    for (int64_t i = 0; i < rr; i++)
+        for (int64_t j = 0; j < n; j++) {
+            cplx_t x = rw[i * n + j];
+            memcpy(r + (i * n + j) * es, &x, (size_t)es * sizeof(double));
+        }
+    flush(q, m * qc, cplx, eps);
+    flush(r, rr * n, cplx, eps);
+}
+
+/* Up to this many rows and columns QR runs Nx's loop (qr_nx), above it LAPACK's blocked
+ * geqrf with the phases fixed (qr_one). */
+#define QR_NX_MAX 64
+
 int nxcpu_qr(const double *a, int64_t batch, int64_t m, int64_t n, bool cplx, bool complete, double eps, double *q,
              double *r)
 {
+    if (m <= QR_NX_MAX && n <= QR_NX_MAX) {
+        int64_t M = m < n ? n : m, k = m < n ? m : n, qc = complete ? m : k, es = cplx ? 2 : 1;
+        cplx_t *qw = nx_alloc((size_t)(M * M + M * n + 2 * M + n + 1) * sizeof(cplx_t));
+        if (!qw)
+            return nxerr_set(NX_RUNTIME_ERROR, "out of memory");
+        cplx_t *rw = qw + M * M, *v = rw + M * n, *w = v + M;
+        for (int64_t b = 0; b < batch; b++)
+            qr_nx(a + b * m * n * es, m, n, cplx, complete, eps, qw, rw, v, w, q + b * m * qc * es,
+                  r + b * qc * n * es);
+        nx_free(qw);
+        return 0;
+    }
+
     int64_t k = m < n ? m : n, qc = complete ? m : k, es = cplx ? 2 : 1;
     lapack_int ld = m > 1 ? (lapack_int)m : 1, lwork = 1;
     double query[2] = { 0, 0 }, query2[2] = { 0, 0 };
@@ -270,16 +369,17 @@ int nxcpu_eigh(const double *a, int64_t batch, int64_t n, bool cplx, double eps,
 #define SVD_EPS 1.1920929e-07     /* Nx's ε for the thin method's cut-off */
 
 /* Negates column j of a rows×cols row-major matrix. */
+/* Negates column j of a rows×cols row-major matrix (0 − x: zeros stay +0.0). */
 static void negate_col(double *x, int64_t rows, int64_t cols, int64_t j)
 {
     for (int64_t i = 0; i < rows; i++)
-        x[i * cols + j] = -x[i * cols + j];
+        x[i * cols + j] = 0.0 - x[i * cols + j];
 }
 
 static void negate_row(double *x, int64_t cols, int64_t i)
 {
     for (int64_t j = 0; j < cols; j++)
-        x[i * cols + j] = -x[i * cols + j];
+        x[i * cols + j] = 0.0 - x[i * cols + j];
 }
 
 /* Nx's signs and flushing on one factorisation (spec §2.9, linalg_decomp.c's head). */
@@ -300,6 +400,10 @@ static void svd_conventions(int64_t m, int64_t n, bool thin, double *u, double *
     for (int64_t j = k; j < vr; j++)   /* full, wide: the complement of vt */
         if (vt[j * n + first_max(vt + j * n, n, 1, false)] < 0)
             negate_row(vt, n, j);
+    for (int64_t i = 0; i < m * uc; i++)   /* LAPACK's −0.0 entries print as Nx's 0.0 */
+        u[i] += 0.0;
+    for (int64_t i = 0; i < vr * n; i++)
+        vt[i] += 0.0;
     for (int64_t j = 0; j < k; j++)
         if ((thin ? s[j] * s[j] : s[j]) <= SVD_FLUSH)
             s[j] = 0;
