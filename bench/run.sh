@@ -17,7 +17,7 @@ want_torch=1
 bash scripts/install-deps.sh
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNXC_TESTS=OFF -DNXC_BENCH=ON >/dev/null
-cmake --build "$build" -j"$threads" --target bench_eager bench_products >/dev/null
+cmake --build "$build" -j"$threads" --target bench_eager bench_products bench_linalg >/dev/null
 
 if [ ! -x "$venv/bin/python" ]; then
     /usr/bin/python3 -m venv --system-site-packages "$venv"
@@ -48,3 +48,10 @@ for r in $(seq "$rounds"); do
     OMP_NUM_THREADS=$threads "$venv/bin/python" bench/products.py --threads "$threads" > "$out/py_products.$r.tsv"
 done
 "$venv/bin/python" bench/products_table.py "$out"/nxc_products.*.tsv -- "$out"/py_products.*.tsv
+echo
+echo "# linalg (numpy.linalg; both on OpenBLAS's LAPACK)"
+for r in $(seq "$rounds"); do
+    NXC_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads "./$build/bench/linalg" > "$out/nxc_linalg.$r.tsv"
+    OPENBLAS_NUM_THREADS=$threads "$venv/bin/python" bench/linalg.py > "$out/py_linalg.$r.tsv"
+done
+"$venv/bin/python" bench/linalg.py --join "$out"/nxc_linalg.*.tsv -- "$out"/py_linalg.*.tsv
