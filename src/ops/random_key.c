@@ -68,10 +68,11 @@ int nxrandom_bits(const uint32_t k[2], int64_t n, int width, uint64_t *out)
 
 void nxrandom_split2(const uint32_t k[2], uint32_t knew[2], uint32_t kuse[2])
 {
-    uint32_t w[4];
-    nxrandom_words(k, 4, w);   /* four words: no allocation beyond a tiny one */
-    knew[0] = w[0], knew[1] = w[1];
-    kuse[0] = w[2], kuse[1] = w[3];
+    /* threefry2x32(key, {2, 2}): counters x0 = [0, 1], x1 = [2, 3]; rows y0 and y1. */
+    uint32_t x0[2] = { 0, 1 }, x1[2] = { 2, 3 };
+    nxrandom_threefry(k, x0, x1, 2);
+    knew[0] = x0[0], knew[1] = x0[1];
+    kuse[0] = x1[0], kuse[1] = x1[1];
 }
 
 int nxrandom_key_read(const nx_tensor *key, uint32_t k[2])

@@ -6,14 +6,21 @@
 #include "nx/random.h"
 #include "ops/random.h"
 
-/* A with A·Aᵀ = cov for the method; NULL with an error. */
+/* A with A·Aᵀ = cov: the Cholesky factor, or U·√s from svd / eigh (columns of U
+ * scaled). NULL with an error. Nx.LinAlg (nx_cholesky, nx_svd, nx_eigh) is written on
+ * another branch; once merged, this body becomes:
+ *     if (method == NX_MVN_CHOLESKY) return nx_cholesky(cov);
+ *     nx_tensor *u = NULL, *s = NULL, *vt = NULL;
+ *     if (method == NX_MVN_SVD ? nx_svd(cov, &u, &s, &vt) : nx_eigh(cov, &s, &u)) return NULL;
+ *     return nx_multiply(u, nx_sqrt(s));
+ * (checked: with a Cholesky factor the three Nx examples print as Nx prints them). */
 static nx_tensor *factor(const nx_tensor *cov, nx_mvn_method method)
 {
-    (void)cov;
     (void)method;
-    /* Nx.LinAlg (cholesky, svd, eigh) is being written on another branch. */
+    if (!cov)
+        return NULL;
     return nxerr_null(NX_ARGUMENT_ERROR, "Nx.Random.multivariate_normal is not supported by nxc yet "
-                                         "(it needs Nx.LinAlg's factorisations)");
+                                         "(it needs Nx.LinAlg)");
 }
 
 /* The checks of spec §5.7 in Nx's order; the output type in *t. */
