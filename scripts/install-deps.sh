@@ -8,6 +8,7 @@ packages=(
     build-essential cmake pkg-config   # the C toolchain and the build
     libcriterion-dev                   # the test framework
     libopenblas-pthread-dev            # gemm for dot (OpenBLAS's own threads, no OpenMP)
+    liblapacke-dev                     # LAPACKE: C entry points of LAPACK (on OpenBLAS) for Nx.LinAlg
     libfftw3-dev                       # FFTs (fft, ifft and the composites on them)
     libsleef-dev                       # vector math functions (exp, log, tanh...) within 1 ulp
     python3 python3-venv python3-numpy # the NumPy oracles (ml_dtypes comes from PyPI)

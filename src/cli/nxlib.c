@@ -22,6 +22,7 @@ extern const nxi_func nxi_vectorize_funcs[];
 extern const nxi_func nxi_window_funcs[];
 extern const nxi_func nxi_composite_funcs[];
 extern const nxi_func nxi_random_funcs[];
+extern const nxi_func nxi_linalg_funcs[];
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
@@ -37,6 +38,7 @@ static const nxi_func *const tables[] = {
     nxi_window_funcs,
     nxi_composite_funcs,
     nxi_random_funcs,
+    nxi_linalg_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
     nxi_kernel_funcs,

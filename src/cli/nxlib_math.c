@@ -48,6 +48,7 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define BIND_WINDOW(name)
 #define BIND_CONV(name)
 #define BIND_FFT(name)
+#define BIND_LINALG(name)
 #define NX_OP(name, arity, kind, flags) BIND_##kind(name)
 #include "ops.def"
 #undef NX_OP
@@ -65,6 +66,7 @@ static nxv *apply2(nx_tensor *(*fn)(const nx_tensor *, const nx_tensor *), nxv *
 #define ENTRY_WINDOW(name)
 #define ENTRY_CONV(name)
 #define ENTRY_FFT(name)
+#define ENTRY_LINALG(name)
 /* The complex composites (src/ops/complex.c). */
 BIND_UNARY(phase)
 BIND_BINARY(complex)

@@ -97,6 +97,7 @@ static nxv *primitive(nx_op op, int argc, nxv **argv)
 #define BIND_WINDOW(name)
 #define BIND_CONV(name)
 #define BIND_FFT(name)
+#define BIND_LINALG(name)
 #define NX_OP(name, arity, kind, flags) BIND_##kind(name)
 #include "ops.def"
 #undef NX_OP
@@ -164,6 +165,7 @@ static nxv *standard_deviation_b(int argc, nxv **argv)
 #define ENTRY_WINDOW(name)
 #define ENTRY_CONV(name)
 #define ENTRY_FFT(name)
+#define ENTRY_LINALG(name)
 const nxi_func nxi_reduce_funcs[] = {
 #define NX_OP(name, arity, kind, flags) ENTRY_##kind(name)
 #include "ops.def"

@@ -14,7 +14,8 @@ typedef enum nx_op {
 
 typedef enum {
     NX_OPK_CREATE, NX_OPK_CONVERT, NX_OPK_SHAPE, NX_OPK_UNARY, NX_OPK_BINARY, NX_OPK_REDUCE,
-    NX_OPK_INDEX, NX_OPK_SORT, NX_OPK_DOT, NX_OPK_CUMULATIVE, NX_OPK_WINDOW, NX_OPK_CONV, NX_OPK_FFT
+    NX_OPK_INDEX, NX_OPK_SORT, NX_OPK_DOT, NX_OPK_CUMULATIVE, NX_OPK_WINDOW, NX_OPK_CONV, NX_OPK_FFT,
+    NX_OPK_LINALG
 } nx_op_kind;
 
 /* Op flags (the last column of ops.def). */
@@ -77,6 +78,10 @@ typedef struct nxop_params {
         int64_t stride[NX_MAX_RANK], low[NX_MAX_RANK], idil[NX_MAX_RANK], kdil[NX_MAX_RANK];
         int64_t fgroups, bgroups;
     } conv;
+    /* triangular_solve (src/ops/linalg.c): transform is an nx_transform (include/nx/linalg.h). */
+    struct {
+        int upper, right_side, transform;
+    } tsolve;
 } nxop_params;
 
 /* A kernel fills `out` (its buffer already allocated) from `in`; returns 0, or -1 with an

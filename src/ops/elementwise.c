@@ -345,6 +345,7 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
 #define DEFINE_WINDOW(name)
 #define DEFINE_CONV(name)
 #define DEFINE_FFT(name)
+#define DEFINE_LINALG(name)
 #define NX_OP(name, arity, kind, flags) DEFINE_##kind(name)
 #include "ops.def"
 #undef NX_OP
