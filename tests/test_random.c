@@ -355,3 +355,34 @@ Test(random, interpreter_options)
                        "** (ArgumentError) method must be one of :svd, :eigh, and :cholesky\n");
     nxtest_expect_code("Nx.Random.gumbel(Nx.Random.key(1), type: :f32) |> elem(0)", "#Nx.Tensor<\n  f32\n  -0.729461\n>");
 }
+
+/* Samples of N(mean, cov) by each factorisation have that mean and covariance. */
+Test(random, multivariate_normal_moments)
+{
+    static const double mean[2] = { 1.0, -2.0 }, cov[4] = { 2.0, 0.6, 0.6, 1.0 };
+    static const nx_mvn_method methods[] = { NX_MVN_CHOLESKY, NX_MVN_SVD, NX_MVN_EIGH };
+    const int64_t n = 20000;
+    for (int m = 0; m < 3; m++) {
+        nx_scope_begin();
+        nx_tensor *x = nx_random_multivariate_normal(nx_random_key(5), nx_from_data(mean, NX_F64, NX_SHAPE(2)),
+                                                     nx_from_data(cov, NX_F64, NX_SHAPE(2, 2)), NULL,
+                                                     .shape = NX_SHAPE(n), .method = methods[m]);
+        cr_assert_not_null(x, "method %d: %s", m, nx_error_message());
+        double *v = malloc(sizeof *v * (size_t)(2 * n)), s[2] = { 0, 0 }, c[3] = { 0, 0, 0 };
+        cr_assert_eq(nx_to_binary(x, v, 16 * n), 128 * n);
+        for (int64_t i = 0; i < n; i++)
+            s[0] += v[2 * i], s[1] += v[2 * i + 1];
+        s[0] /= (double)n, s[1] /= (double)n;
+        for (int64_t i = 0; i < n; i++) {
+            double a = v[2 * i] - s[0], b = v[2 * i + 1] - s[1];
+            c[0] += a * a, c[1] += a * b, c[2] += b * b;
+        }
+        free(v);
+        cr_assert(fabs(s[0] - 1.0) < 0.05 && fabs(s[1] + 2.0) < 0.05, "method %d mean %g %g", m, s[0], s[1]);
+        cr_assert(fabs(c[0] / n - 2.0) < 0.1 && fabs(c[1] / n - 0.6) < 0.06 && fabs(c[2] / n - 1.0) < 0.05,
+                  "method %d cov %g %g %g", m, c[0] / n, c[1] / n, c[2] / n);
+        nx_scope_end();
+    }
+    nxtest_expect_code("{x, _} = Nx.Random.multivariate_normal(Nx.Random.key(12), Nx.tensor([0]), Nx.tensor([[1]]))\nx",
+                       "#Nx.Tensor<\n  f32[1]\n  [0.73592794]\n>");
+}

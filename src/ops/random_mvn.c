@@ -7,20 +7,17 @@
 #include "ops/random.h"
 
 /* A with A·Aᵀ = cov: the Cholesky factor, or U·√s from svd / eigh (columns of U
- * scaled). NULL with an error. Nx.LinAlg (nx_cholesky, nx_svd, nx_eigh) is written on
- * another branch; once merged, this body becomes:
- *     if (method == NX_MVN_CHOLESKY) return nx_cholesky(cov);
- *     nx_tensor *u = NULL, *s = NULL, *vt = NULL;
- *     if (method == NX_MVN_SVD ? nx_svd(cov, &u, &s, &vt) : nx_eigh(cov, &s, &u)) return NULL;
- *     return nx_multiply(u, nx_sqrt(s));
- * (checked: with a Cholesky factor the three Nx examples print as Nx prints them). */
+ * scaled). NULL with an error. */
 static nx_tensor *factor(const nx_tensor *cov, nx_mvn_method method)
 {
-    (void)method;
+    nx_tensor *u = NULL, *s = NULL, *vt = NULL;
     if (!cov)
         return NULL;
-    return nxerr_null(NX_ARGUMENT_ERROR, "Nx.Random.multivariate_normal is not supported by nxc yet "
-                                         "(it needs Nx.LinAlg)");
+    if (method == NX_MVN_CHOLESKY)
+        return nx_cholesky(cov);
+    if (method == NX_MVN_SVD ? nx_svd(cov, &u, &s, &vt) : nx_eigh(cov, &s, &u))
+        return NULL;
+    return nx_multiply(u, nx_sqrt(s));
 }
 
 /* The checks of spec §5.7 in Nx's order; the output type in *t. */
