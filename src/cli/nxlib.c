@@ -21,6 +21,7 @@ extern const nxi_func nxi_fft_funcs[];
 extern const nxi_func nxi_vectorize_funcs[];
 extern const nxi_func nxi_window_funcs[];
 extern const nxi_func nxi_composite_funcs[];
+extern const nxi_func nxi_random_funcs[];
 extern const nxi_func nxi_linalg_funcs[];
 extern const nxi_func nxi_linalg2_funcs[];
 
@@ -37,6 +38,7 @@ static const nxi_func *const tables[] = {
     nxi_vectorize_funcs,
     nxi_window_funcs,
     nxi_composite_funcs,
+    nxi_random_funcs,
     nxi_linalg_funcs,
     nxi_linalg2_funcs,
     nxi_type_funcs,

@@ -49,7 +49,7 @@ nx_tensor *nxla_output(const nx_tensor *like, int keep, int n, const int64_t *di
         return nxerr_null(NX_ARGUMENT_ERROR, "rank %d is not supported (nxc allows at most %d axes)", keep + n,
                           NX_MAX_RANK);
     memcpy(all, like->dims, (size_t)keep * sizeof *all);
-    if (n > 0)
+    if (n > 0)   /* dims may be NULL when there are none */
         memcpy(all + keep, dims, (size_t)n * sizeof *all);
     int vrank = like->vrank < keep ? like->vrank : keep;
     for (int i = 0; i < vrank; i++)
