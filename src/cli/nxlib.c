@@ -21,6 +21,7 @@ extern const nxi_func nxi_fft_funcs[];
 extern const nxi_func nxi_vectorize_funcs[];
 extern const nxi_func nxi_window_funcs[];
 extern const nxi_func nxi_composite_funcs[];
+extern const nxi_func nxi_io_funcs[];
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
@@ -35,6 +36,7 @@ static const nxi_func *const tables[] = {
     nxi_vectorize_funcs,
     nxi_window_funcs,
     nxi_composite_funcs,
+    nxi_io_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
     nxi_kernel_funcs,
