@@ -296,6 +296,7 @@ static nx_term *deserialize(nxio_reader *r)
             nxio_reader area = nxio_window(r, 12 + (int64_t)tlen, len - 12 - (int64_t)tlen);
             area.err = BAD_TERM;
             c.area = &area;
+            c.budget = area.len;
             c.swap = h[3] != 0;
             out = finish(&c, t);
         }

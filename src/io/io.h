@@ -72,6 +72,8 @@ int nxio_finish(nxio_writer *w, int ok, void **out, size_t *out_len);
  * size); NULL with `what`'s error when the input ends early. */
 nx_tensor *nxio_read_tensor(nxio_reader *r, nx_type type, int rank, const int64_t *dims,
                             const char *what);
+/* Elements of a declared shape: 0 when a dimension is 0, -1 on overflow. */
+int64_t nxio_count(int rank, const int64_t *dims);
 /* Swaps the bytes of n elements of `type` in place (complex: each component). */
 void nxio_swap(void *data, nx_type type, int64_t n);
 /* The tensor's elements (row-major, devectorized), and their byte count. */

@@ -120,7 +120,7 @@ nx_tensor *nxio_npy_read(nxio_reader *r)
     int rank = parse_shape(p + 12, end, dims);
     if (rank < 0)
         goto out_header;
-    int64_t size = nxshape_size(rank, dims);
+    int64_t size = nxio_count(rank, dims);
     if (size == 0) {
         /* No data: Nx's from_binary of an empty binary, if nothing follows. */
         int e = nxio_at_end(r);

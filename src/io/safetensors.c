@@ -83,7 +83,7 @@ static int parse_entry(const cJSON *item, int64_t data_len, entry *e)
     e->end = json_int(cJSON_GetArrayItem(off, 1));
     if (e->begin < 0 || e->end < e->begin || e->end > data_len)
         return bad("data_offsets outside the data", name);
-    int64_t size = nxshape_size(rank, e->dims);
+    int64_t size = nxio_count(rank, e->dims);
     if (size == 0)
         return nxerr_set(NX_ARGUMENT_ERROR, "cannot build an empty tensor");
     int64_t bytes = size < 0 ? -1 : nxelem_bytes(e->type, size);

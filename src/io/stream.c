@@ -305,6 +305,14 @@ nx_tensor *nxio_read_tensor(nxio_reader *r, nx_type type, int rank, const int64_
     return t;
 }
 
+int64_t nxio_count(int rank, const int64_t *dims)
+{
+    for (int i = 0; i < rank; i++)
+        if (dims[i] == 0)
+            return 0;
+    return nxshape_size(rank, dims);
+}
+
 void nxio_swap(void *data, nx_type type, int64_t n)
 {
     int w = nx_type_bits(type) / 8;
