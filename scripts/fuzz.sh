@@ -35,11 +35,25 @@ case "$target" in
     parser) clang "${flags[@]}" -DNXI_FUZZ_ARENA_STUB fuzz/fuzz_parser.c src/cli/lexer.c src/cli/parser.c \
                 -o "$out/fuzz_parser" ;;
     npy|npz|serialize|safetensors)
-          clang "${flags[@]}" -mavx2 -mfma -c src/backend/cpu/vmath_avx2.c -o "$out/vmath_avx2.o"
-          lib=("${sources[@]}")
-          for i in "${!lib[@]}"; do [[ ${lib[$i]} == src/cli/* ]] && unset 'lib[i]'; done
-          clang "${flags[@]}" "fuzz/fuzz_$target.c" "${lib[@]}" "$out/vmath_avx2.o" $deps_libs -lm -lpthread \
-                -o "$out/fuzz_$target" ;;
+          # The library (no interpreter) is compiled once into $out/lib/ and reused by
+          # these targets: a source is rebuilt when it, or any header, changed.
+          mkdir -p "$out/lib"
+          headers_changed=1
+          [ -e "$out/lib/.stamp" ] && [ -z "$(find include src -name '*.h' -newer "$out/lib/.stamp" | head -n 1)" ] \
+              && headers_changed=0
+          objs=()
+          for f in "${sources[@]}" src/backend/cpu/vmath_avx2.c; do
+              [[ $f == src/cli/* ]] && continue
+              o=$out/lib/$(tr / _ <<<"${f%.c}").o
+              objs+=("$o")
+              if [ "$headers_changed" = 1 ] || [ ! -e "$o" ] || [ "$f" -nt "$o" ]; then
+                  extra=()
+                  [ "$f" = src/backend/cpu/vmath_avx2.c ] && extra=(-mavx2 -mfma)
+                  clang "${flags[@]}" "${extra[@]}" -c "$f" -o "$o"
+              fi
+          done
+          touch "$out/lib/.stamp"
+          clang "${flags[@]}" "fuzz/fuzz_$target.c" "${objs[@]}" $deps_libs -lm -lpthread -o "$out/fuzz_$target" ;;
     *) echo "fuzz.sh: unknown target $target (eval, parser, npy, npz, serialize, safetensors)" >&2; exit 2 ;;
 esac
 

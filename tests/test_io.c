@@ -639,7 +639,8 @@ static size_t make_v1(unsigned char *out, const void *term, size_t tn, const voi
     out[11] = (unsigned char)(tn + 1);
     out[12] = 131;
     memcpy(out + 13, term, tn);
-    memcpy(out + 13 + tn, data, dn);
+    if (dn)
+        memcpy(out + 13 + tn, data, dn);
     return 13 + tn + dn;
 }
 

@@ -131,8 +131,9 @@ nx_tensor *nxio_npy_read(nxio_reader *r)
     for (int i = 0; i < rank; i++)
         rdims[i] = dims[fortran ? rank - 1 - i : i];
     left = nxio_remaining(r);
-    int64_t bytes = size < 0 ? -1 : size * (nx_type_bits(type) / 8);
-    if (size < 0 || bytes / (nx_type_bits(type) / 8) != size || (left >= 0 && left != bytes)) {
+    int64_t bytes;
+    if (size < 0 || __builtin_mul_overflow(size, (int64_t)(nx_type_bits(type) / 8), &bytes) ||
+        (left >= 0 && left != bytes)) {
         parse_error();
         goto out_header;
     }
