@@ -54,7 +54,7 @@ static nx_tensor *make_tensor(ctx *c, const nxetf *whole, const nxetf *shape, co
         if (!is_int(d) || n->kind != NXETF_ATOM)
             return bad_term(whole), NULL;
         dims[i] = d->i;
-        nm[i] = nxetf_is_atom(n, "nil") ? NULL : nx_atom(n->s);
+        nm[i] = nxetf_is_atom(n, "nil") ? NULL : n->s;   /* interned once the tensor is valid */
     }
     char tuple[128];
     snprintf(tuple, sizeof tuple, "{:%.60s, %lld}", type->items[0].s, (long long)type->items[1].i);
@@ -90,7 +90,13 @@ static nx_tensor *make_tensor(ctx *c, const nxetf *whole, const nxetf *shape, co
     nx_tensor *t = nxio_read_tensor(r, ty, rank, dims, BAD_TERM);
     if (!t)
         return NULL;
-    memcpy(t->names, nm, (size_t)rank * sizeof *nm);
+    /* Names are interned for the life of the process (as Erlang's atoms are): only those
+     * of tensors that loaded. */
+    for (int i = 0; i < rank; i++)
+        if (nm[i] && !(t->names[i] = nx_atom(nm[i]))) {
+            nx_release(t);
+            return NULL;
+        }
     unsigned char *p = nxtensor_data(t);
     if (bits % 8)
         p[bytes - 1] &= (unsigned char)(0xFF << (8 - bits % 8));
