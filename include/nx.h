@@ -34,6 +34,7 @@ extern "C" {
 #include "nx/conv.h"
 #include "nx/linalg.h"
 #include "nx/random.h"
+#include "nx/io.h"
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,8 @@ packages=(
     liblapacke-dev                     # LAPACKE: C entry points of LAPACK (on OpenBLAS) for Nx.LinAlg
     libfftw3-dev                       # FFTs (fft, ifft and the composites on them)
     libsleef-dev                       # vector math functions (exp, log, tanh...) within 1 ulp
+    zlib1g-dev                         # deflated .npz members, compressed Nx.serialize terms
+    libcjson-dev                       # the JSON header of safetensors files
     python3 python3-venv python3-numpy # the NumPy oracles (ml_dtypes comes from PyPI)
     python3-mpmath                     # the high-precision oracle of the math functions
     clang libclang-rt-14-dev           # libFuzzer targets and clang's sanitizer runtimes

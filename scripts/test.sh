@@ -82,11 +82,17 @@ ml_dtypes=0.5.4
 if ! "$venv/bin/python" -c "import numpy, ml_dtypes, sys; sys.exit(ml_dtypes.__version__ != '$ml_dtypes')" 2>/dev/null; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "ml_dtypes==$ml_dtypes"
 fi
-"$venv/bin/python" -c 'import numpy, ml_dtypes; print("numpy", numpy.__version__, "ml_dtypes", ml_dtypes.__version__)'
+# safetensors (the reference reader and writer of its format) for tests/test_io.c: a
+# binary wheel with no Python dependencies; its numpy module uses Debian's numpy.
+safetensors=0.4.5
+if ! "$venv/bin/python" -c "import safetensors, sys; sys.exit(safetensors.__version__ != '$safetensors')" 2>/dev/null; then
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "safetensors==$safetensors"
+fi
+"$venv/bin/python" -c 'import numpy, ml_dtypes, safetensors; print("numpy", numpy.__version__, "ml_dtypes", ml_dtypes.__version__, "safetensors", safetensors.__version__)'
 # Regenerate only when a script or a library version changed.
 mkdir -p build/oracle
 key=$( { cat tests/oracle/*.py 2>/dev/null || true
-         "$venv/bin/python" -c 'import numpy, ml_dtypes; print(numpy.__version__, ml_dtypes.__version__)'
+         "$venv/bin/python" -c 'import numpy, ml_dtypes, safetensors; print(numpy.__version__, ml_dtypes.__version__, safetensors.__version__)'
        } | sha256sum | cut -d' ' -f1)
 if [ "$(cat build/oracle/.key 2>/dev/null || true)" != "$key" ]; then
     rm -f build/oracle/.key
@@ -215,6 +221,20 @@ else
     tail -n 40 "$logs/fuzz.log"
     failed=$((failed + 1))
 fi
+
+# The tensor file readers (.npy, .npz, Nx.deserialize, safetensors), 30 seconds each.
+for target in npy npz serialize safetensors; do
+    step "fuzzing the $target reader for 30s (scripts/fuzz.sh)"
+    if timeout 600 bash scripts/fuzz.sh "${NXC_FUZZ_IO_SECONDS:-30}" "$target" >"$logs/fuzz-$target.log" 2>&1; then
+        tail -n 4 "$logs/fuzz-$target.log" | sed "s/^/  fuzz-$target | /"
+        echo "fuzz $target: ok"
+        passed=$((passed + 1))
+    else
+        echo "fuzz $target: FAILED (reproducer in build-fuzz/)"
+        tail -n 40 "$logs/fuzz-$target.log"
+        failed=$((failed + 1))
+    fi
+done
 
 step "done in $((SECONDS - started))s"
 done_summary=1

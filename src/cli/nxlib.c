@@ -24,6 +24,7 @@ extern const nxi_func nxi_composite_funcs[];
 extern const nxi_func nxi_random_funcs[];
 extern const nxi_func nxi_linalg_funcs[];
 extern const nxi_func nxi_linalg2_funcs[];
+extern const nxi_func nxi_io_funcs[];
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
@@ -41,6 +42,7 @@ static const nxi_func *const tables[] = {
     nxi_random_funcs,
     nxi_linalg_funcs,
     nxi_linalg2_funcs,
+    nxi_io_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
     nxi_kernel_funcs,
