@@ -33,6 +33,7 @@ extern "C" {
 #include "nx/window.h"
 #include "nx/conv.h"
 #include "nx/linalg.h"
+#include "nx/defn.h"
 
 #ifdef __cplusplus
 }
