@@ -12,7 +12,7 @@
  * simplified (nx_expr_simplify) or evaluated (nx_expr_eval). nx_jit_call traces once per
  * argument templates (types, shapes, names), caches the graph and evaluates it.
  * Values are unknown while tracing: to_binary, to_number and friends fail on expressions;
- * control flow on values is written with nx_cond and nx_while. */
+ * control flow on values (nx_cond, nx_while) is not there yet. */
 #ifndef NX_DEFN_H
 #define NX_DEFN_H
 
@@ -51,22 +51,5 @@ NX_API bool nx_is_expr(const nx_tensor *t);
 NX_API nx_tensor *nx_stop_grad(const nx_tensor *t);
 /* Expr.metadata(t, %{inspect: name}); name NULL: invisible in printouts. */
 NX_API nx_tensor *nx_metadata(const nx_tensor *t, const char *inspect_name);
-
-/* Control flow (spec/defn.md §6). A branch or loop body computes `n` out tensors from
- * `n` in tensors (cond: the branch's own inputs, passed through unchanged). */
-typedef int nx_defn_body(nx_tensor *const *in, nx_tensor **out, void *ctx);
-/* cond: the first clause whose scalar predicate preds[i] is non-zero gives the result;
- * else `last`. Branches are functions of args[0..n): each writes `leaves` outputs.
- * Outputs merge types and broadcast shapes as Nx does. Returns 0, or -1 with an error. */
-NX_API int nx_cond(int nclauses, const nx_tensor *const *preds, nx_defn_body *const *bodies,
-                   nx_defn_body *last, int nargs, nx_tensor *const *args, int leaves, nx_tensor **out,
-                   void *ctx);
-/* Nx's `if pred, do: then, else: otherwise` over one tensor result. */
-NX_API nx_tensor *nx_if(const nx_tensor *pred, nx_defn_body *then, nx_defn_body *otherwise, int nargs,
-                        nx_tensor *const *args, void *ctx);
-/* while: state = init; while cond(state) != 0: state = body(state). cond writes one
- * scalar; body must return the state's exact types, shapes and names. */
-NX_API int nx_while(int n, const nx_tensor *const *init, nx_defn_body *cond, nx_defn_body *body,
-                    nx_tensor **out, void *ctx);
 
 #endif

@@ -110,6 +110,8 @@ void nxdefn_view(nx_tensor *t, const nx_tensor *src);
  * Consumes r; returns the new tensor (NULL with an error). */
 nx_tensor *nxdefn_wrap(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
                        const void *opts, size_t opts_size, const nx_tensor *const *in, int n);
+/* The same for a binary element-wise op, with the construction-time rewrites of §4. */
+nx_tensor *nxdefn_wrap_binary(nx_tensor *r, nx_op op, const nx_tensor *a, const nx_tensor *b, nxdefn_call_fn *call);
 static inline bool nxdefn_traced(const nx_tensor *t) { return t && t->node; }
 
 /* ---- evaluation (eval.c) ---- */

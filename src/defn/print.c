@@ -161,6 +161,12 @@ static void op_text(printer *p, nxtext *t, const nxdefn_node *n)
     switch (n->kind) {
     case NXN_KERNEL:
         nxtext_printf(t, "%s ", nxop_table[n->op].name);
+        if (n->op == NX_OP_iota) {
+            if (n->params->axis < 0)
+                nxtext_puts(t, "nil");
+            else
+                nxtext_printf(t, "%d", n->params->axis);
+        }
         render_list(p, t, n->in, n->nin, false);
         break;
     case NXN_CALL:

@@ -149,21 +149,11 @@ void nxdefn_view(nx_tensor *t, const nx_tensor *src)
     t->node = n;   /* NULL after an error: the tensor then fails as an operand */
 }
 
-nx_tensor *nxdefn_wrap(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
-                       const void *opts, size_t opts_size, const nx_tensor *const *in, int n)
+/* nxdefn_wrap over operand nodes (references taken over). */
+static nx_tensor *wrap_nodes(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
+                             const void *opts, size_t opts_size, nxdefn_node **ins, int n)
 {
-    if (!r || !r->node)
-        return r;
-    if (r->node->kind == NXN_CONSTANT)   /* folded already */
-        return r;
-    nxdefn_node *ins[8] = { 0 }, *node = NULL;
-    if (n > 8) {
-        nx_release(r);
-        return nxerr_null(NX_ARGUMENT_ERROR, "too many operands for %s", name);
-    }
-    for (int i = 0; i < n; i++)
-        if (!(ins[i] = nxdefn_node_of(in[i])))
-            goto out_release;
+    nxdefn_node *node = NULL;
     int ctx = nxdefn_merge_ctx(ins, n);
     if (ctx < 0)
         goto out_release;
@@ -191,4 +181,65 @@ out_release:
     nxdefn_release(node);
     nx_release(r);
     return NULL;
+}
+
+nx_tensor *nxdefn_wrap(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
+                       const void *opts, size_t opts_size, const nx_tensor *const *in, int n)
+{
+    if (!r || !r->node || r->node->kind == NXN_CONSTANT)   /* constant: folded already */
+        return r;
+    nxdefn_node *ins[8] = { 0 };
+    if (n > 8) {
+        nx_release(r);
+        return nxerr_null(NX_ARGUMENT_ERROR, "too many operands for %s", name);
+    }
+    for (int i = 0; i < n; i++)
+        if (!(ins[i] = nxdefn_node_of(in[i]))) {
+            for (int k = 0; k < i; k++)
+                nxdefn_release(ins[k]);
+            nx_release(r);
+            return NULL;
+        }
+    return wrap_nodes(r, name, text, call, opts, opts_size, ins, n);
+}
+
+/* r now stands for the operand x itself (a rewrite to `ensure(x)` when x already has the
+ * result's header). */
+static nx_tensor *becomes(nx_tensor *r, nxdefn_node *x, nxdefn_node *other)
+{
+    nxdefn_release(other);
+    nxdefn_release(r->node);
+    r->node = x;
+    return r;
+}
+
+nx_tensor *nxdefn_wrap_binary(nx_tensor *r, nx_op op, const nx_tensor *a, const nx_tensor *b, nxdefn_call_fn *call)
+{
+    if (!r || !r->node || r->node->kind == NXN_CONSTANT)
+        return r;
+    nxdefn_node *x = nxdefn_node_of(a), *y = x ? nxdefn_node_of(b) : NULL;
+    if (!y) {
+        nxdefn_release(x);
+        nx_release(r);
+        return NULL;
+    }
+    const nxdefn_hdr *h = &r->node->h;
+    bool xs = nxdefn_hdr_equal(&x->h, h), ys = nxdefn_hdr_equal(&y->h, h);
+    /* Identities (§4): 0 + x, x + 0, x - 0, 1 * x, x * 1, x / 1, x ** 1. */
+    if (op == NX_OP_add && ys && nxdefn_is_const(x, 0))
+        return becomes(r, y, x);
+    if ((op == NX_OP_add || op == NX_OP_subtract) && xs && nxdefn_is_const(y, 0))
+        return becomes(r, x, y);
+    if (op == NX_OP_multiply && ys && nxdefn_is_const(x, 1))
+        return becomes(r, y, x);
+    if ((op == NX_OP_multiply || op == NX_OP_divide || op == NX_OP_pow) && xs && nxdefn_is_const(y, 1))
+        return becomes(r, x, y);
+    /* The constant of add and multiply moves to the left. */
+    if ((op == NX_OP_add || op == NX_OP_multiply) && y->kind == NXN_CONSTANT && x->kind != NXN_CONSTANT) {
+        nxdefn_node *t = x;
+        x = y;
+        y = t;
+    }
+    nxdefn_node *ins[2] = { x, y };
+    return wrap_nodes(r, nxop_table[op].name, "%0, %1", call, &op, sizeof op, ins, 2);
 }
