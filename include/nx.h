@@ -35,6 +35,7 @@ extern "C" {
 #include "nx/linalg.h"
 #include "nx/random.h"
 #include "nx/io.h"
+#include "nx/defn.h"
 
 #ifdef __cplusplus
 }

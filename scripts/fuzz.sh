@@ -14,7 +14,7 @@ out=build-fuzz
 mkdir -p "$out/corpus-$target"
 
 sources=(src/core/*.c src/ops/*.c)
-sources+=(src/io/*.c)
+sources+=(src/io/*.c src/defn/*.c)
 for f in src/backend/cpu/*.c; do
     [ "$f" = src/backend/cpu/vmath_avx2.c ] || sources+=("$f")
 done

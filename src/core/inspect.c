@@ -11,6 +11,7 @@
 #include "core/fmtfloat.h"
 #include "core/tensor.h"
 #include "core/text.h"
+#include "nx/defn.h"
 
 /* Room for any element's text with its NUL: complex is the longest. */
 #define ELEM_MAX NXFMT_COMPLEX_MAX
@@ -145,6 +146,8 @@ static int64_t effective_limit(int64_t limit)
 
 char *nx_inspect_(const nx_tensor *t, nx_inspect_opts o)
 {
+    if (t && t->node)   /* an expression: its graph (spec/defn.md §5) */
+        return nx_expr_inspect_(t, o);
     if (!t)    /* a pending error from the call that made t is kept: the first one wins */
         return nxerr_null(NX_ARGUMENT_ERROR, "expected a tensor, got: NULL");
     nxtext out = { 0 };

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/tensor.h"
+#include "defn/node.h"
 #include "nx/scope.h"
 
 const nxop_info nxop_table[NX_OP_COUNT] = {
@@ -15,6 +16,8 @@ nx_tensor *nxop_run(nx_op op, nx_tensor *out, const nx_tensor *const *in, const 
 {
     if (!out)
         return NULL;
+    if (nxdefn_tracing)   /* every op of a trace records a node (spec/defn.md §2.1) */
+        return nxdefn_record(op, out, in, p);
     const nxbackend *b = nxop_table[op].arity > 0 ? in[0]->backend : &nxcpu_backend;
     out->backend = b;
     if (nxtensor_alloc_data(out) < 0 || b->kernels[op](out, in, p) < 0) {

@@ -8,6 +8,7 @@
 #include "core/elem.h"
 #include "core/error.h"
 #include "core/shape.h"
+#include "defn/node.h"
 
 nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char *const *names)
 {
@@ -67,6 +68,10 @@ int nxtensor_alloc_data(nx_tensor *t)
 
 void nxtensor_share_data(nx_tensor *t, const nx_tensor *src)
 {
+    if (src->node) {
+        nxdefn_view(t, src);
+        return;
+    }
     t->backend = src->backend;
     t->buf = src->buf;
     t->offset = src->offset;
@@ -76,6 +81,8 @@ void nxtensor_share_data(nx_tensor *t, const nx_tensor *src)
 
 void nxtensor_destroy(nx_tensor *t)
 {
+    if (t->node)
+        nxdefn_release(t->node);
     if (t->buf && atomic_fetch_sub(&t->buf->refs, 1) == 1)
         nxalloc_buffer_free(t->buf, sizeof *t->buf + (size_t)t->buf->bytes);
     nx_free(t);
@@ -91,6 +98,8 @@ int nxtensor_check_inputs(const nx_tensor *const *in, int n)
         }
         if (!in[i]->backend)
             return nxerr_set(NX_RUNTIME_ERROR, "cannot perform operations on a Nx.TemplateBackend tensor");
+        if (in[i]->node && !nxdefn_tracing)
+            return nxerr_set(NX_RUNTIME_ERROR, "cannot perform operations on a traced tensor (Nx.Defn.Expr) outside of its trace");
     }
     return 0;
 }

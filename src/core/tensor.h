@@ -7,6 +7,7 @@
 #include "nx/tensor.h"
 
 struct nxbackend;
+struct nxdefn_node;
 
 /* Element storage shared between tensors that differ only in header (reshape, bitcast). */
 typedef struct nxbuf {
@@ -27,6 +28,7 @@ struct nx_tensor {
     int64_t size;                    /* elements over all axes */
     const struct nxbackend *backend; /* NULL: a template, no data */
     nxbuf *buf;
+    struct nxdefn_node *node;        /* traced (src/defn): the graph node, buf is NULL */
     int64_t offset;                  /* bytes into buf->data where the elements start (slice views) */
     atomic_int refs;
     int scope_depth;                 /* the owning scope (1 = outermost), 0: none */

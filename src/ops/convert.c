@@ -28,6 +28,16 @@ nx_tensor *nx_bitcast(const nx_tensor *t, nx_type type)
     return nxfront_view(t, type, t->rank, t->dims, t->names, t->vrank);
 }
 
+/* Values are not known while tracing (spec/defn.md §2.2). */
+static int needs_value(const nx_tensor *t)
+{
+    if (!t->node)
+        return 0;
+    return nxerr_set(NX_ARGUMENT_ERROR, "cannot invoke to_binary/2 on Nx.Defn.Expr.\n\n"
+                     "This typically means you are invoking an unsupported Nx function\n"
+                     "inside `defn` or inside JIT compiled code");
+}
+
 /* How many elements a :limit lets through (0 means all). */
 static int64_t limited(const nx_tensor *t, int64_t limit)
 {
@@ -38,7 +48,7 @@ static int64_t limited(const nx_tensor *t, int64_t limit)
 
 int64_t nx_to_binary_(const nx_tensor *t, void *dst, int64_t dst_bytes, nx_to_binary_opts o)
 {
-    if (nxfront_check_tensor(t) < 0)
+    if (nxfront_check_tensor(t) < 0 || needs_value(t) < 0)
         return -1;
     int64_t n = limited(t, o.limit);
     if (n < 0)
@@ -57,7 +67,7 @@ int64_t nx_to_binary_(const nx_tensor *t, void *dst, int64_t dst_bytes, nx_to_bi
 
 int64_t nx_to_flat_list_(const nx_tensor *t, nx_number *out, int64_t n, nx_to_flat_list_opts o)
 {
-    if (nxfront_check_tensor(t) < 0)
+    if (nxfront_check_tensor(t) < 0 || needs_value(t) < 0)
         return -1;
     int64_t count = limited(t, o.limit);
     if (count < 0)
@@ -74,7 +84,7 @@ int64_t nx_to_flat_list_(const nx_tensor *t, nx_number *out, int64_t n, nx_to_fl
 int nx_to_number(const nx_tensor *t, nx_number *out)
 {
     char a[512];
-    if (nxfront_check_tensor(t) < 0)
+    if (nxfront_check_tensor(t) < 0 || needs_value(t) < 0)
         return -1;
     if (t->vrank > 0) {
         char axes[512];

@@ -9,6 +9,8 @@
 #include "core/elem.h"
 #include "core/shape.h"
 #include "ops/front.h"
+#include "core/text.h"
+#include "defn/node.h"
 
 #define INNER(t) ((t)->rank - (t)->vrank)
 
@@ -162,6 +164,39 @@ static nx_tensor *as_matrices(const nx_tensor *t, int nbatch, int n1, const int 
     return v;
 }
 
+static nx_tensor *call_dot(const nx_tensor *const *in, const void *opts)
+{
+    return nx_dot_general_(in[0], in[1], *(const nx_dot_opts *)opts);
+}
+
+static void put_axes(nxtext *t, int n, const int *v)
+{
+    nxtext_putc(t, '[');
+    for (int i = 0; i < n; i++)
+        nxtext_printf(t, "%s%d", i ? ", " : "", v[i]);
+    nxtext_putc(t, ']');
+}
+
+/* Traced: Nx's node `dot a, [1], [], b, [0], []`. */
+static nx_tensor *traced_dot(nx_tensor *r, const nx_tensor *a, const nx_tensor *b, nx_dot_opts o, int nca, const int *ca,
+                             int nba, const int *ba, int ncb, const int *cb, int nbb, const int *bb)
+{
+    nxtext t = { 0 };
+    nxtext_puts(&t, "%0, ");
+    put_axes(&t, nca, ca);
+    nxtext_puts(&t, ", ");
+    put_axes(&t, nba, ba);
+    nxtext_puts(&t, ", %1, ");
+    put_axes(&t, ncb, cb);
+    nxtext_puts(&t, ", ");
+    put_axes(&t, nbb, bb);
+    char *s = nxtext_take(&t);
+    const nx_tensor *in[2] = { a, b };
+    r = s ? nxdefn_wrap(r, "dot", s, call_dot, &o, sizeof o, in, 2) : (nx_release(r), nxerr_oom(64));
+    nx_free(s);
+    return r;
+}
+
 nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o)
 {
     const nx_tensor *args[2] = { a, b };
@@ -204,6 +239,9 @@ nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o
     }
     if (check_duplicates(nfa + nfb, names + nv + nba) < 0)
         return NULL;
+    int ca0[NX_MAX_RANK], cb0[NX_MAX_RANK];
+    memcpy(ca0, ca, sizeof ca0);
+    memcpy(cb0, cb, sizeof cb0);
 
     nx_type out_type = nx_type_merge(a->type, b->type), type = nxfront_compute_type(out_type);
     nx_tensor *shape_of = nxtensor_new(out_type, nv + rank, dims, names);
@@ -241,6 +279,8 @@ nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o
     nx_release(xb);
     nx_release(xa);
     nx_release(shape_of);
+    if (nxdefn_traced(r))
+        r = traced_dot(r, a, b, o, nca, ca0, nba, ba, ncb, cb0, nbb, bb);
     return r;
 }
 

@@ -9,6 +9,7 @@
 #include "core/elem.h"
 #include "core/shape.h"
 #include "ops/front.h"
+#include "defn/node.h"
 
 /* How an op types its output and which inputs it takes. */
 typedef enum {
@@ -145,6 +146,20 @@ static nx_tensor *real_part_of_real(nx_op op, const nx_tensor *t)
     return NULL;
 }
 
+static nx_tensor *unary(nx_op op, const nx_tensor *t);
+static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b);
+
+/* Evaluating the Nx-level nodes a trace records (src/defn). */
+static nx_tensor *call_unary(const nx_tensor *const *in, const void *opts)
+{
+    return unary(*(const nx_op *)opts, in[0]);
+}
+
+static nx_tensor *call_binary(const nx_tensor *const *in, const void *opts)
+{
+    return binary(*(const nx_op *)opts, in[0], in[1]);
+}
+
 static nx_tensor *unary(nx_op op, const nx_tensor *t)
 {
     if (nxfront_check_tensor(t) < 0)
@@ -209,6 +224,8 @@ static nx_tensor *unary(nx_op op, const nx_tensor *t)
                          : complex && out != in ? nx_type_to_real(compute) : compute;
     nx_tensor *r = run(op, t, native_out, out, (const nx_tensor *const *)&x, &p);
     nx_release(x);
+    if (nxdefn_traced(r))
+        r = nxdefn_wrap(r, nxop_table[op].name, "%0", call_unary, &op, sizeof op, &t, 1);
     return r;
 }
 
@@ -320,6 +337,8 @@ static nx_tensor *binary(nx_op op, const nx_tensor *a, const nx_tensor *b)
     nx_release(y);
     nx_release(x);
     nx_release(shape_of);
+    if (nxdefn_traced(r))
+        r = nxdefn_wrap_binary(r, op, a, b, call_binary);
     return r;
 }
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include "core/shape.h"
 #include "ops/front.h"
+#include "core/text.h"
+#include "defn/node.h"
 
 static nx_tensor *no_complex(const char *fn)
 {
@@ -96,6 +98,36 @@ static nx_tensor *run(nx_op op, const nx_tensor *src, const bool *mask, const la
 
 /* ---------------------------------------------------------------- the axis reductions */
 
+/* Traced reductions record Nx's node: `sum x, axes: [1], keep_axes: false`. */
+typedef struct { nx_op op; nx_reduce_opts o; } reduce_call;
+static nx_tensor *reduce(nx_op op, const nx_tensor *t, nx_reduce_opts o);
+static nx_tensor *call_reduce(const nx_tensor *const *in, const void *opts)
+{
+    const reduce_call *c = opts;
+    return reduce(c->op, in[0], c->o);
+}
+
+static nx_tensor *traced_reduce(nx_tensor *r, nx_op op, const nx_tensor *t, nx_reduce_opts o, const bool *mask)
+{
+    nxtext text = { 0 };
+    nxtext_puts(&text, "%0, axes: ");
+    if (o.axes.n == 0) {
+        nxtext_puts(&text, "nil");
+    } else {
+        nxtext_putc(&text, '[');
+        for (int i = t->vrank, k = 0; i < t->rank; i++)
+            if (mask[i])
+                nxtext_printf(&text, "%s%d", k++ ? ", " : "", i - t->vrank);
+        nxtext_putc(&text, ']');
+    }
+    nxtext_printf(&text, ", keep_axes: %s", o.keep_axes ? "true" : "false");
+    char *s = nxtext_take(&text);
+    reduce_call c = { op, o };
+    r = s ? nxdefn_wrap(r, nxop_table[op].name, s, call_reduce, &c, sizeof c, &t, 1) : (nx_release(r), nxerr_oom(64));
+    nx_free(s);
+    return r;
+}
+
 static nx_tensor *reduce(nx_op op, const nx_tensor *t, nx_reduce_opts o)
 {
     if (nxfront_check_tensor(t) < 0)
@@ -130,7 +162,8 @@ static nx_tensor *reduce(nx_op op, const nx_tensor *t, nx_reduce_opts o)
     layout to;
     to.rank = contract(t, mask, o.keep_axes, to.dims, to.names);
     nxop_params p = { 0 };
-    return run(op, t, mask, &to, t->vrank, kout, out, &p);
+    nx_tensor *r = run(op, t, mask, &to, t->vrank, kout, out, &p);
+    return nxdefn_traced(r) ? traced_reduce(r, op, t, o, mask) : r;
 }
 
 nx_tensor *nx_sum_(const nx_tensor *t, nx_reduce_opts o) { return reduce(NX_OP_sum, t, o); }
@@ -192,8 +225,30 @@ static nx_tensor *arg_extreme(nx_op op, const nx_tensor *t, nx_argmax_opts o)
     return r;
 }
 
-nx_tensor *nx_argmax_(const nx_tensor *t, nx_argmax_opts o) { return arg_extreme(NX_OP_argmax, t, o); }
-nx_tensor *nx_argmin_(const nx_tensor *t, nx_argmax_opts o) { return arg_extreme(NX_OP_argmin, t, o); }
+typedef struct { nx_op op; nx_argmax_opts o; } arg_call;
+static nx_tensor *call_arg(const nx_tensor *const *in, const void *opts)
+{
+    const arg_call *c = opts;
+    return arg_extreme(c->op, in[0], c->o);
+}
+
+/* `argmin x, tie_break: :high, axis: nil, keep_axis: false` when traced. */
+static nx_tensor *arg_node(nx_op op, const nx_tensor *t, nx_argmax_opts o)
+{
+    nx_tensor *r = arg_extreme(op, t, o);
+    if (!nxdefn_traced(r))
+        return r;
+    char text[128], axis[16] = "nil";
+    if (o.axis.set)
+        snprintf(axis, sizeof axis, "%d", nxshape_axis(o.axis, t->rank - t->vrank, t->names + t->vrank, t->rank - t->vrank));
+    snprintf(text, sizeof text, "%%0, tie_break: %s, axis: %s, keep_axis: %s", o.tie_break == NX_TIE_HIGH ? ":high" : ":low",
+             axis, o.keep_axis ? "true" : "false");
+    arg_call c = { op, o };
+    return nxdefn_wrap(r, nxop_table[op].name, text, call_arg, &c, sizeof c, &t, 1);
+}
+
+nx_tensor *nx_argmax_(const nx_tensor *t, nx_argmax_opts o) { return arg_node(NX_OP_argmax, t, o); }
+nx_tensor *nx_argmin_(const nx_tensor *t, nx_argmax_opts o) { return arg_node(NX_OP_argmin, t, o); }
 
 /* ---------------------------------------------------------------- composites */
 

@@ -1,0 +1,55 @@
+/* include/nx/defn.h: numerical definitions (spec/defn.md, DESIGN §5). A numerical
+ * definition is an ordinary C function over tensors:
+ *
+ *     static nx_tensor *softmax(nx_tensor *const *x, void *ctx)
+ *     {
+ *         return nx_divide(nx_exp(x[0]), nx_sum(nx_exp(x[0])));
+ *     }
+ *
+ * Called with concrete tensors it computes eagerly. Traced (nx_jit), its arguments are
+ * parameters of an expression graph and every op it calls records a node: the result is
+ * an expression tensor, printed as Nx prints an Nx.Defn.Expr (nx_inspect / nx_print),
+ * simplified (nx_expr_simplify) or evaluated (nx_expr_eval). nx_jit_call traces once per
+ * argument templates (types, shapes, names), caches the graph and evaluates it.
+ * Values are unknown while tracing: to_binary, to_number and friends fail on expressions;
+ * control flow on values (nx_cond, nx_while) is not there yet. */
+#ifndef NX_DEFN_H
+#define NX_DEFN_H
+
+#include "tensor.h"
+#include "inspect.h"
+
+/* A numerical definition: args[0..n) in, one tensor out (NULL with an error). */
+typedef nx_tensor *nx_defn_fn(nx_tensor *const *args, void *ctx);
+
+/* Traces fn over n argument templates (tensors, templates or numbers: only their types,
+ * shapes and names matter); returns the output expression (owned like any result). */
+NX_API nx_tensor *nx_jit_trace(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args);
+#define NXDEFN_ARGS(...) (int)(sizeof((const nx_tensor *[]){ __VA_ARGS__ }) / sizeof(const nx_tensor *)), \
+    (const nx_tensor *const[]){ __VA_ARGS__ }
+#define nx_jit(fn, ctx, ...) nx_jit_trace((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__))
+
+/* Evaluates an expression (the reference compiler) with its parameters bound to args. */
+NX_API nx_tensor *nx_expr_eval(const nx_tensor *expr, int n, const nx_tensor *const *args);
+/* Traces (cached by fn, ctx and the argument templates) and evaluates in one go. Called
+ * inside a trace it just calls fn, so its ops join the enclosing trace. */
+NX_API nx_tensor *nx_jit_call(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args);
+#define nx_jit_apply(fn, ctx, ...) nx_jit_call((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__))
+/* The cache of nx_jit_call: counts (either may be NULL) and clearing. */
+NX_API void nx_jit_cache_stats(int64_t *entries, int64_t *hits);
+NX_API void nx_jit_cache_clear(void);
+
+/* The printed expression (also what nx_inspect prints for an expression tensor). */
+NX_API char *nx_expr_inspect_(const nx_tensor *expr, nx_inspect_opts o);
+#define nx_expr_inspect(t, ...) nx_expr_inspect_((t), (nx_inspect_opts){ __VA_ARGS__ })
+/* Common-subexpression elimination and constant folding over the whole graph. */
+NX_API nx_tensor *nx_expr_simplify(const nx_tensor *expr);
+/* True when t is an expression (traced) tensor. */
+NX_API bool nx_is_expr(const nx_tensor *t);
+
+/* Nx.Defn.Kernel.stop_grad: identity on values, printed `metadata x, :stop_grad`. */
+NX_API nx_tensor *nx_stop_grad(const nx_tensor *t);
+/* Expr.metadata(t, %{inspect: name}); name NULL: invisible in printouts. */
+NX_API nx_tensor *nx_metadata(const nx_tensor *t, const char *inspect_name);
+
+#endif
