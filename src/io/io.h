@@ -94,6 +94,15 @@ static inline void nxio_put_le(unsigned char *p, uint64_t v, int bytes)
     for (int i = 0; i < bytes; i++)
         p[i] = (unsigned char)(v >> (8 * i));
 }
+/* The public loaders of the formats that hold several named tensors (npz, safetensors):
+ * `load` reads them from a reader; these run it over a buffer or a file, after checking
+ * `out` (named `who` in the error). On failure `load` leaves nothing in out. */
+typedef int nxio_load_fn(nxio_reader *r, nx_named_tensors *out);
+int nxio_load_mem(nxio_load_fn *load, const char *who, const void *data, size_t len, nx_named_tensors *out);
+int nxio_load_file(nxio_load_fn *load, const char *who, const char *path, nx_named_tensors *out);
+/* Releases the tensors of a list being built and frees it (a failed load's cleanup). */
+void nxio_drop(nx_named_tensors *out);
+
 /* A string's copy from nx_alloc; NULL with a MemoryError. */
 char *nxio_strndup(const char *s, size_t n);
 

@@ -42,33 +42,19 @@ static int load(nxio_reader *r, nx_named_tensors *out)
             rc = -1;
     }
     nxzip_free_dir(dir, n);
-    if (rc < 0) {
-        for (int64_t i = 0; i < out->n; i++)
-            nx_release(out->tensors[i]);
-        nx_named_tensors_free(out);
-    }
+    if (rc < 0)
+        nxio_drop(out);
     return rc;
 }
 
 int nx_load_numpy_archive(const void *data, size_t len, nx_named_tensors *out)
 {
-    if (!out)
-        return nxerr_set(NX_ARGUMENT_ERROR, "nx_load_numpy_archive: out is NULL");
-    nxio_reader r = nxio_mem(data, (int64_t)len);
-    return load(&r, out);
+    return nxio_load_mem(load, "nx_load_numpy_archive", data, len, out);
 }
 
 int nx_load_numpy_archive_file(const char *path, nx_named_tensors *out)
 {
-    if (!out)
-        return nxerr_set(NX_ARGUMENT_ERROR, "nx_load_numpy_archive_file: out is NULL");
-    *out = (nx_named_tensors){ 0 };
-    nxio_reader r;
-    if (nxio_open(&r, path) < 0)
-        return -1;
-    int rc = load(&r, out);
-    nxio_close(&r);
-    return rc;
+    return nxio_load_file(load, "nx_load_numpy_archive_file", path, out);
 }
 
 static int save(const nx_named_tensors *list, const char *path, void **out, size_t *out_len, int level)

@@ -183,33 +183,19 @@ out:
     cJSON_Delete(root);
     nx_free(es);
     nx_free(text);
-    if (rc < 0) {
-        for (int64_t i = 0; i < out->n; i++)
-            nx_release(out->tensors[i]);
-        nx_named_tensors_free(out);
-    }
+    if (rc < 0)
+        nxio_drop(out);
     return rc;
 }
 
 int nx_load_safetensors(const void *data, size_t len, nx_named_tensors *out)
 {
-    if (!out)
-        return nxerr_set(NX_ARGUMENT_ERROR, "nx_load_safetensors: out is NULL");
-    nxio_reader r = nxio_mem(data, (int64_t)len);
-    return load(&r, out);
+    return nxio_load_mem(load, "nx_load_safetensors", data, len, out);
 }
 
 int nx_load_safetensors_file(const char *path, nx_named_tensors *out)
 {
-    if (!out)
-        return nxerr_set(NX_ARGUMENT_ERROR, "nx_load_safetensors_file: out is NULL");
-    *out = (nx_named_tensors){ 0 };
-    nxio_reader r;
-    if (nxio_open(&r, path) < 0)
-        return -1;
-    int rc = load(&r, out);
-    nxio_close(&r);
-    return rc;
+    return nxio_load_file(load, "nx_load_safetensors_file", path, out);
 }
 
 /* ---------------------------------------------------------------- writing */

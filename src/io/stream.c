@@ -354,3 +354,31 @@ void nx_named_tensors_free(nx_named_tensors *list)
     nx_free(list->meta_values);
     *list = (nx_named_tensors){ 0 };
 }
+
+int nxio_load_mem(nxio_load_fn *load, const char *who, const void *data, size_t len, nx_named_tensors *out)
+{
+    if (!out)
+        return nxerr_set(NX_ARGUMENT_ERROR, "%s: out is NULL", who);
+    nxio_reader r = nxio_mem(data, (int64_t)len);
+    return load(&r, out);
+}
+
+int nxio_load_file(nxio_load_fn *load, const char *who, const char *path, nx_named_tensors *out)
+{
+    if (!out)
+        return nxerr_set(NX_ARGUMENT_ERROR, "%s: out is NULL", who);
+    *out = (nx_named_tensors){ 0 };
+    nxio_reader r;
+    if (nxio_open(&r, path) < 0)
+        return -1;
+    int rc = load(&r, out);
+    nxio_close(&r);
+    return rc;
+}
+
+void nxio_drop(nx_named_tensors *out)
+{
+    for (int64_t i = 0; i < out->n; i++)
+        nx_release(out->tensors[i]);
+    nx_named_tensors_free(out);
+}

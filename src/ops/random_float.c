@@ -92,9 +92,10 @@ static nx_type float_type(nx_type given, const nx_tensor *a, const nx_tensor *b)
     nx_type t = given ? given : a && b ? nx_type_to_floating(nx_type_merge(a->type, b->type)) : NX_F32;
     if (nxfront_check_type(t) < 0)
         return NX_TYPE_NONE;
-    if (!nx_type_is_float(t))
-        return (nx_type)nxerr_set(NX_ARGUMENT_ERROR, "expected float or complex type, got type %s", nx_type_tuple(t)),
-               NX_TYPE_NONE;
+    if (!nx_type_is_float(t)) {
+        nxerr_set(NX_ARGUMENT_ERROR, "expected float or complex type, got type %s", nx_type_tuple(t));
+        return NX_TYPE_NONE;
+    }
     return t;
 }
 

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 #include "core/error.h"
+#include "core/nxcmath.h"
 #include "core/tensor.h"
 #include "nx/linalg.h"
 #include "nx/scope.h"
@@ -182,7 +183,7 @@ int nxcpu_lu(const double *a, int64_t batch, int64_t n, bool cplx, int64_t *perm
 static cplx_t cmul(cplx_t x, cplx_t y)
 {
     double a = creal(x), b = cimag(x), c = creal(y), d = cimag(y);
-    return CMPLX(a * c - b * d, a * d + b * c);
+    return nxm_cmake(a * c - b * d, a * d + b * c);
 }
 
 /* Nx's closed forms: 2×2 a00·a11 − a01·a10; 3×3 Sarrus, summed in Nx's order. */
