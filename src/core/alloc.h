@@ -14,6 +14,10 @@ void *nxalloc_realloc(void *p, size_t bytes);
  * `bytes`, never nx_free. */
 void *nxalloc_buffer(size_t bytes);
 void nxalloc_buffer_free(void *p, size_t bytes);
+/* Memory for a tensor header of `bytes`, zeroed, from a per-thread cache of freed ones;
+ * give it back with nxalloc_header_free. */
+void *nxalloc_header(size_t bytes);
+void nxalloc_header_free(void *p, size_t bytes);
 /* Fails the n-th allocation from now (1 = the next one) and every later one while
  * `sticky`; n = 0 turns failure injection off. Thread-local. Returns allocations made
  * since the last call. */

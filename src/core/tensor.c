@@ -25,7 +25,7 @@ nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char 
                       (long long)size, nx_type_name(type));
         return NULL;
     }
-    nx_tensor *t = nxalloc_zeroed(1, sizeof *t);
+    nx_tensor *t = nxalloc_header(sizeof *t);
     if (!t)
         return nxerr_oom(sizeof *t);
     t->type = type;
@@ -85,7 +85,7 @@ void nxtensor_destroy(nx_tensor *t)
         nxdefn_release(t->node);
     if (t->buf && atomic_fetch_sub(&t->buf->refs, 1) == 1)
         nxalloc_buffer_free(t->buf, sizeof *t->buf + (size_t)t->buf->bytes);
-    nx_free(t);
+    nxalloc_header_free(t, sizeof *t);
 }
 
 int nxtensor_check_inputs(const nx_tensor *const *in, int n)
