@@ -375,3 +375,102 @@ Test(defn_control, errors)
     nx_error_clear();
     nx_scope_end();
 }
+
+/* ---- nesting: a cond inside a while body (Collatz steps), a while inside a branch ---- */
+
+static nx_tensor *not_one(nx_tensor *const *s, void *c)
+{
+    (void)c;
+    return nx_not_equal(s[0], NX_I(1));
+}
+
+static nx_tensor *halve(void *c)
+{
+    return nx_quotient(((nx_tensor *const *)c)[0], NX_I(2));
+}
+
+static nx_tensor *triple_plus_one(void *c)
+{
+    return nx_add(nx_multiply(((nx_tensor *const *)c)[0], NX_I(3)), NX_I(1));
+}
+
+static int collatz_body(nx_tensor *const *s, nx_tensor **next, void *c)
+{
+    (void)c;
+    next[0] = nx_if(nx_equal(nx_remainder(s[0], NX_I(2)), NX_I(0)), halve, triple_plus_one, (void *)s);
+    next[1] = nx_add(s[1], NX_I(1));
+    return 0;
+}
+
+static nx_tensor *collatz(nx_tensor *const *a, void *ctx)
+{
+    (void)ctx;
+    const nx_tensor *init[2] = { a[0], nx_scalar(NX_INT(0), NX_S32) };
+    nx_tensor *out[2];
+    return nx_while(2, init, not_one, collatz_body, NULL, out) == 0 ? out[1] : NULL;
+}
+
+static int collatz_steps(int64_t n)
+{
+    int k = 0;
+    for (; n != 1; k++)
+        n = n % 2 == 0 ? n / 2 : 3 * n + 1;
+    return k;
+}
+
+/* if sum(a) > 0, do: collatz(a), else: -1 */
+static nx_tensor *collatz_thunk(void *c)
+{
+    return collatz(c, NULL);
+}
+
+static nx_tensor *minus_one_const(void *c)
+{
+    (void)c;
+    return nx_scalar(NX_INT(-1), NX_S32);
+}
+
+static nx_tensor *guarded_collatz(nx_tensor *const *a, void *ctx)
+{
+    (void)ctx;
+    return nx_if(nx_greater(a[0], NX_I(0)), collatz_thunk, minus_one_const, (void *)a);
+}
+
+Test(defn_control, nested_cond_and_while)
+{
+    long reps = nxtest_scaled(20);
+    uint64_t st = 12345;
+    for (long rep = 0; rep < reps; rep++) {
+        nx_scope_begin();
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        int64_t n = (int64_t)(st >> 40) % 1000 + 1;
+        nx_tensor *args[1] = { nx_scalar(NX_INT(n), NX_S64) };
+        nx_number got, eager;
+        cr_assert_eq(nx_to_number(nx_jit_call(collatz, NULL, 1, (const nx_tensor *const *)args), &got), 0, "%s",
+                     nx_error_message());
+        cr_assert_eq(nx_to_number(collatz(args, NULL), &eager), 0);
+        cr_assert_eq(got.i, collatz_steps(n), "n = %lld", (long long)n);
+        cr_assert_eq(eager.i, got.i);
+        cr_assert_eq(nx_to_number(nx_jit_call(guarded_collatz, NULL, 1, (const nx_tensor *const *)args), &got), 0);
+        cr_assert_eq(got.i, collatz_steps(n));
+        args[0] = nx_scalar(NX_INT(-n), NX_S64);
+        cr_assert_eq(nx_to_number(nx_jit_call(guarded_collatz, NULL, 1, (const nx_tensor *const *)args), &got), 0);
+        cr_assert_eq(got.i, -1);
+        NXTEST_OK();
+        nx_scope_end();
+    }
+    nx_jit_cache_clear();
+}
+
+Test(defn_control, nested_prints)
+{
+    nx_scope_begin();
+    NXTEST_PRINTS(nx_jit(guarded_collatz, NULL, nx_template(NX_SHAPE(), NX_S64)),
+                  "#Nx.Tensor<\n  s32\n  \n  Nx.Defn.Expr\n"
+                  "  parameter a:0                 s64\n"
+                  "  b = greater a, 0              u8\n"
+                  "  c = while {a, 0}              tuple2\n"
+                  "  d = elem c, 1                 s32\n"
+                  "  e = cond b -> d, true -> -1   s32\n>");
+    nx_scope_end();
+}
