@@ -348,15 +348,23 @@ static int trace_cond(int n, const nx_clause *c, nx_tensor **out, int cap)
         goto out_cd;
     }
     node->cond = cd;   /* freed with the node from here on */
+    nxdefn_tracing++;   /* the casts and broadcasts are traced ops */
+    bool failed = true;
     for (int b = 0; b < k; b++) {
         if (b < k - 1)
             cd->pred[b] = nxdefn_retain(preds[b]);
         if (!(cd->body[b] = nxalloc_zeroed((size_t)leaves, sizeof **cd->body)))
-            goto out_node;
-        for (int i = 0; i < leaves; i++)
-            if (!(cd->body[b][i] = ensure(bodies[b][i], &merged[i])))
-                goto out_node;
+            break;
+        int i = 0;
+        while (i < leaves && (cd->body[b][i] = ensure(bodies[b][i], &merged[i])) != NULL)
+            i++;
+        if (i < leaves)
+            break;
+        failed = b < k - 1;
     }
+    nxdefn_tracing--;
+    if (failed)
+        goto out_node;
     /* The node lives in the predicates' and bodies' context (§6.1 step 6). */
     nxdefn_node **all = nx_alloc((size_t)k * (size_t)(leaves + 1) * sizeof *all);
     int na = 0;
