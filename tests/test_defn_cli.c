@@ -87,3 +87,22 @@ Test(defn_cli, kernel_functions)
     nxtest_expect_code("Nx.Defn.default_options(compiler: Foo)\nNx.Defn.default_options()", "[compiler: Foo]");
     nxtest_expect_code("Nx.Defn.Composite.count({Complex.new(1), {Nx.tensor(2), 3}})", "3");
 }
+
+Test(defn_cli, compile)
+{
+    nxtest_expect_code("fun = Nx.Defn.compile(&Nx.sum/2, [Nx.template({2, 2}, :s32), [axes: [1]]])\n"
+                       "fun.(Nx.iota({2, 2}))",
+                       "#Nx.Tensor<\n  s32[2]\n  [1, 5]\n>");
+    nxtest_expect_code("fun = Nx.Defn.compile(&Nx.sum/2, [Nx.template({2, 2}, :s32), [axes: [1]]])\n"
+                       "fun.(Nx.iota({2, 2}, type: :f32))",
+                       "** (ArgumentError) argument at position 1 is not compatible with compiled function template.\n\n"
+                       "\x1b[32m\n<<<<< Expected <<<<<\n#Nx.Tensor<\n  s32[2][2]\n>\n==========\n"
+                       "\x1b[31m#Nx.Tensor<\n  f32[2][2]\n>\n>>>>> Argument >>>>>\n\x1b[0m");
+    nxtest_expect_code("g = Nx.Defn.compile(fn {a, b}, c -> {Nx.add(a, c), Nx.multiply(b, 2)} end, "
+                       "[{Nx.template({3}, :f32), 1}, 2.0])\n"
+                       "g.({Nx.tensor([1.0, 2.0, 3.0]), 5}, 0.5)",
+                       "{#Nx.Tensor<\n   f32[3]\n   [1.5, 2.5, 3.5]\n >,\n #Nx.Tensor<\n   s32\n   10\n >}");
+    nxtest_expect_code("fun = Nx.Defn.compile(&Nx.exp/1, [Nx.template({2}, :f32)])\n"
+                       "Nx.Defn.jit(fn x -> fun.(x) end).(Nx.tensor([1.0, 2.0]))",
+                       "** (RuntimeError) cannot invoke compiled function when there is a JIT compilation happening");
+}

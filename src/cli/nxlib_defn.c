@@ -8,7 +8,7 @@
 #include "cli/eval.h"
 #include "cli/nxlib_args.h"
 #include "core/error.h"
-#include "defn/node.h"
+#include "defn/control.h"
 
 /* ---- options ---- */
 
@@ -260,6 +260,139 @@ static nxv *debug_expr_apply(int argc, nxv **argv)
     return apply(argc, argv, 1);
 }
 
+/* ---- compile (§7.3): traced once over templates, run many times ---- */
+
+static nxv *leaf_node(nxv *leaf, void *ctx)
+{
+    trace_state *s = ctx;
+    grow(s);
+    s->nodes[s->n++] = leaf->tensor->node;
+    return leaf;
+}
+
+static nxv *to_concrete(nxv *leaf, void *ctx)
+{
+    trace_state *s = ctx;
+    nx_tensor *t = nxi_to_tensor(leaf);
+    if (!t)
+        return NULL;
+    nx_number num;
+    if (leaf->kind != NXV_TENSOR && nxi_number_of(leaf, &num) == 0 && !(t = nx_scalar(num, nx_type_of(t))))
+        return nxi_raise_from_nx();
+    grow(s);
+    s->args[s->n++] = t;
+    return leaf;
+}
+
+static bool compatible(const nxdefn_hdr *a, const nxdefn_hdr *b)
+{
+    if (a->type != b->type || a->rank != b->rank || a->vrank != b->vrank)
+        return false;
+    for (int i = 0; i < a->rank; i++)
+        if (a->dims[i] != b->dims[i] || (a->names[i] && b->names[i] && a->names[i] != b->names[i]))
+            return false;
+    return true;
+}
+
+/* bound = {exprs, templates (non-static), template leaf counts, full template list}. */
+static nxv *compiled(int argc, nxv **argv)
+{
+    nxv *b = argv[0], *exprs = b->tuple.items[0], *templates = b->tuple.items[1], *counts = b->tuple.items[2];
+    argc--;
+    argv++;
+    if (nxdefn_tracing > 0)
+        return nxi_raise("RuntimeError", "cannot invoke compiled function when there is a JIT compilation happening");
+    trace_state tin = { 0 }, got = { 0 };
+    for (int64_t i = 0; i < templates->list.n; i++)
+        if (!nxi_map_leaves(templates->list.items[i], to_concrete, &tin))
+            return NULL;
+    int start = 0;
+    for (int i = 0; i < argc; i++) {
+        int before = got.n;
+        if (!nxi_map_leaves(argv[i], to_concrete, &got))
+            return NULL;
+        int want = (int)counts->tuple.items[i]->i;
+        if (got.n - before != want || i >= templates->list.n) {
+            nxv **given = nxv_items(argc);
+            for (int k = 0; k < argc; k++)
+                given[k] = argv[k];
+            return nxi_raise("ArgumentError",
+                             "cannot invoke compiled function because the given arguments do not match compiled "
+                             "arguments\n\nCompiled with:\n\n%s\n\nGot:\n\n%s",
+                             nxi_inspect_plain(templates), nxi_inspect_plain(nxv_list(argc, given)));
+        }
+        nxdefn_hdr l[64], r[64];
+        bool ok = true;
+        for (int k = 0; k < want; k++) {
+            nxdefn_hdr_of(&l[k < 64 ? k : 63], tin.args[start + k]);
+            nxdefn_hdr_of(&r[k < 64 ? k : 63], got.args[before + k]);
+            ok &= compatible(&l[k < 64 ? k : 63], &r[k < 64 ? k : 63]);
+        }
+        if (!ok) {
+            char *d = nxdefn_diff("Expected", "Argument", l, want < 64 ? want : 64, r, want < 64 ? want : 64, compatible);
+            nxv *e = nxi_raise("ArgumentError", "argument at position %d is not compatible with compiled function "
+                               "template.\n\n%s", i + 1, d ? d : "");
+            nx_free(d);
+            return e;
+        }
+        start += want;
+    }
+    trace_state out = { 0 };
+    nxi_map_leaves(exprs, leaf_node, &out);
+    out.results = nxi_alloc((size_t)(out.n ? out.n : 1) * sizeof *out.results);
+    if (nxdefn_eval(out.nodes, out.n, (const nx_tensor *const *)got.args, got.n, out.results) < 0)
+        return nxi_raise_from_nx();
+    return nxi_map_leaves(exprs, to_result, &out);
+}
+
+static nxv *compile(int argc, nxv **argv)
+{
+    nxv *fun = argv[0], *targs = argv[1];
+    if (fun->kind != NXV_FUN)
+        return nxi_raise("ArgumentError", "expected a function, got: %s", nxi_inspect_plain(fun));
+    if (targs->kind != NXV_LIST)
+        return nxi_raise("ArgumentError", "expected a list of template arguments, got: %s", nxi_inspect_plain(targs));
+    nxv *opts = check_opts(argc > 2 ? argv[2] : NULL);
+    if (!opts)
+        return NULL;
+    if (nxdefn_tracing > 0)
+        return nxi_raise("RuntimeError", "cannot invoke compiled function when there is a JIT compilation happening");
+    int n = (int)targs->list.n, ndyn = 0;
+    trace_state in = { 0 }, out = { 0 };
+    nxv **params = nxv_items(n), **templates = nxv_items(n), **counts = nxv_items(n);
+    for (int i = 0; i < n; i++) {
+        nxv *a = targs->list.items[i];
+        if (is_static(a)) {
+            params[i] = a;
+            continue;
+        }
+        int before = in.n;
+        if (!(params[i] = nxi_map_leaves(a, to_parameter, &in)))
+            return NULL;
+        templates[ndyn] = a;
+        counts[ndyn++] = nxv_int(in.n - before);
+    }
+    int saved = nxdefn_tracing;
+    nxdefn_tracing = 1;
+    nxv *r = nxi_call_fun(fun, n, params);
+    nxv *exprs = r ? nxi_map_leaves(r, to_output, &out) : NULL;
+    nxdefn_tracing = saved;
+    release_nodes(&out);   /* the expression tensors keep their nodes */
+    if (!exprs)
+        return NULL;
+    nxv **items = nxv_items(3);
+    items[0] = exprs;
+    items[1] = nxv_list(ndyn, templates);
+    items[2] = nxv_tuple(ndyn, counts);
+    nxv *v = nxi_alloc(sizeof *v);
+    memset(v, 0, sizeof *v);
+    v->kind = NXV_FUN;
+    v->fun.builtin = compiled;
+    v->fun.arity = ndyn;
+    v->fun.bound = nxv_tuple(3, items);
+    return v;
+}
+
 /* ---- Nx.Defn.Kernel ---- */
 
 static nxv *stop_grad_leaf(nxv *leaf, void *ctx)
@@ -460,6 +593,7 @@ const nxi_func nxi_defn_funcs[] = {
     { "Nx.Defn", "jit_apply", 2, 3, jit_apply },
     { "Nx.Defn", "debug_expr", 1, 2, debug_expr },
     { "Nx.Defn", "debug_expr_apply", 2, 3, debug_expr_apply },
+    { "Nx.Defn", "compile", 2, 3, compile },
     { "Nx.Defn", "default_options", 0, 1, default_options },
     { "Nx.Defn", "global_default_options", 1, 1, global_default_options },
     { "Nx.Defn.Kernel", "keyword!", 2, 2, keyword_bang },
