@@ -12,7 +12,8 @@
  * simplified (nx_expr_simplify) or evaluated (nx_expr_eval). nx_jit_call traces once per
  * argument templates (types, shapes, names), caches the graph and evaluates it.
  * Values are unknown while tracing: to_binary, to_number and friends fail on expressions;
- * control flow on values (nx_cond, nx_while) is not there yet. */
+ * control flow on values goes through nx_cond / nx_if and nx_while, which run directly on
+ * concrete tensors and record cond / while nodes inside a trace. */
 #ifndef NX_DEFN_H
 #define NX_DEFN_H
 
@@ -51,5 +52,39 @@ NX_API bool nx_is_expr(const nx_tensor *t);
 NX_API nx_tensor *nx_stop_grad(const nx_tensor *t);
 /* Expr.metadata(t, %{inspect: name}); name NULL: invisible in printouts. */
 NX_API nx_tensor *nx_metadata(const nx_tensor *t, const char *inspect_name);
+
+/* ---- control flow (spec/defn.md §6) ----
+ * A branch writes its result leaves (one tensor, or the flat leaves of a tuple) into
+ * out[0..cap) and returns their count, or -1 with an error. */
+typedef int nx_branch_fn(nx_tensor **out, int cap, void *ctx);
+/* One clause of nx_cond: pred is a scalar tensor (0 is false, anything else true), or NULL
+ * for `true`, which the last clause must be. */
+typedef struct nx_clause {
+    const nx_tensor *pred;
+    nx_branch_fn *body;
+    void *ctx;
+} nx_clause;
+/* cond: the body of the first clause whose predicate is true. On concrete predicates only
+ * that body runs. Inside a trace, constant predicates are resolved at once (false clauses
+ * dropped, a true one returned directly); otherwise every body is traced, the leaves are
+ * merged (types promoted, shapes broadcast) and one cond node is recorded. Writes the
+ * leaves into out[0..cap) and returns their count; -1 with Nx's errors (CompileError
+ * texts of §6.1, the §11 template diff when branches return different numbers of
+ * leaves). Vectorized predicates are not supported yet. */
+NX_API int nx_cond(int n, const nx_clause *clauses, nx_tensor **out, int cap);
+/* if pred, do: then_fn(ctx), else: else_fn(ctx) (else_fn NULL: the number 0), one leaf. */
+typedef nx_tensor *nx_thunk_fn(void *ctx);
+NX_API nx_tensor *nx_if(const nx_tensor *pred, nx_thunk_fn *then_fn, nx_thunk_fn *else_fn, void *ctx);
+
+/* while: state = initial[0..n); while cond(state) != 0: body(state, next) writes the next
+ * state's n leaves. The body must keep every leaf's type, shape and names (nil names match
+ * anything), else CompileError with the §11 diff (`Body (do-block)` / `Initial`). On
+ * concrete tensors it loops directly; inside a trace (or on expressions) it traces cond
+ * and body once over fresh while parameters and records a while node. The final state is
+ * written to out[0..n). Returns 0, or -1 with an error. */
+typedef nx_tensor *nx_while_cond_fn(nx_tensor *const *state, void *ctx);
+typedef int nx_while_body_fn(nx_tensor *const *state, nx_tensor **next, void *ctx);
+NX_API int nx_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
+                    void *ctx, nx_tensor **out);
 
 #endif

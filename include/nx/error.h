@@ -13,6 +13,7 @@ typedef enum nx_error_kind {
     NX_ARITHMETIC_ERROR,
     NX_FILE_ERROR,
     NX_MEMORY_ERROR,
+    NX_COMPILE_ERROR,   /* defn: what Nx raises as CompileError while tracing */
 } nx_error_kind;
 
 NX_API nx_error_kind nx_error(void);

@@ -458,6 +458,13 @@ nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv)
     }
     if (fun->fun.arity != argc)
         return bad_arity(fun, argc, argv);
+    if (fun->fun.builtin && fun->fun.bound) {   /* a builtin closure: its data comes first */
+        nxv **all = nxv_items(argc + 1);
+        all[0] = fun->fun.bound;
+        for (int i = 0; i < argc; i++)
+            all[i + 1] = argv[i];
+        return fun->fun.builtin(argc + 1, all);
+    }
     if (fun->fun.builtin) {
         const nxi_func f = { fun->fun.module, fun->fun.name, argc, argc, fun->fun.builtin };
         return apply_builtin(&f, argc, argv);

@@ -92,6 +92,7 @@ void nxi_arena_reset(void)
         free(chunks);
         chunks = next;
     }
+    nxi_defn_forget();   /* Nx.Defn's default options lived in the arena */
     nxi_clear_raised();
 }
 

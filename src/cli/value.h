@@ -48,6 +48,7 @@ struct nxv {
             nxi_builtin_fn *builtin;
             const char *module, *name;          /* for printing captures: &Nx.sum/1 */
             int arity;
+            nxv *bound;                         /* builtins: passed first (closures made by Nx.Defn.jit) */
         } fun;
         nx_tensor *tensor;
         struct { nxi_int first, last, step; } range;
@@ -62,6 +63,8 @@ char *nxi_strdup(const char *s);
 char *nxi_strndup(const char *s, size_t n);
 /* Drops everything allocated since the arena began (end of session / fuzz input). */
 void nxi_arena_reset(void);
+/* Forgets what src/cli/nxlib_defn.c keeps across calls in arena memory. */
+void nxi_defn_forget(void);
 
 /* ---- constructors ---- */
 nxv *nxv_int(nxi_int i);

@@ -64,6 +64,7 @@ const char *nx_error_kind_name(nx_error_kind kind)
     case NX_ARITHMETIC_ERROR: return "ArithmeticError";
     case NX_FILE_ERROR: return "File.Error";
     case NX_MEMORY_ERROR: return "MemoryError";
+    case NX_COMPILE_ERROR: return "CompileError";
     }
     return "UnknownError";
 }

@@ -361,9 +361,16 @@ static int eval_node(const scope *s, const nxdefn_node *n, value *out)
         out->t = nx_retain(in[0]->tuple[n->pos]);
         return 0;
     case NXN_COND:
-        return eval_cond(s, n, in[0], out);
     case NXN_WHILE:
-        return eval_while(n, in, out);
+        if ((n->kind == NXN_COND ? eval_cond(s, n, in[0], out) : eval_while(n, in, out)) < 0)
+            return -1;
+        if (n->h.type != NX_TYPE_NONE && out->ntuple == 1) {   /* one leaf: a plain value */
+            out->t = out->tuple[0];
+            nx_free(out->tuple);
+            out->tuple = NULL;
+            out->ntuple = 0;
+        }
+        return 0;
     }
     return out->t ? 0 : -1;
 }

@@ -307,7 +307,7 @@ static void free_lines(lines *l)
 
 char *nx_expr_inspect_(const nx_tensor *t, nx_inspect_opts o)
 {
-    if (nxtensor_check_inputs(&t, 1) < 0 && !(t && t->node))
+    if (!(t && t->node) && nxtensor_check_inputs(&t, 1) < 0)   /* an expression prints anywhere */
         return NULL;
     if (!t->node)
         return nx_inspect_(t, o);
