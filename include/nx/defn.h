@@ -52,4 +52,18 @@ NX_API nx_tensor *nx_stop_grad(const nx_tensor *t);
 /* Expr.metadata(t, %{inspect: name}); name NULL: invisible in printouts. */
 NX_API nx_tensor *nx_metadata(const nx_tensor *t, const char *inspect_name);
 
+/* Nx.Defn.grad and value_and_grad (spec/grad.md): the gradient of fn's output (summed
+ * when it is not a scalar) with respect to each of its n arguments, in grads[0..n), and
+ * (value_and_grad) the output itself. Outside a trace fn is traced over the arguments and
+ * the value and gradients are evaluated; inside one they are expressions of the enclosing
+ * trace. Gradients are f32 unless a rule promotes them (f64 inputs give f64); variables
+ * the output does not depend on get f32 zeros. Returns 0, or -1 with an error (no
+ * gradient rule: ArgumentError "grad of <op> is not supported yet"). */
+NX_API int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args,
+                               nx_tensor **value, nx_tensor **grads);
+NX_API int nx_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **grads);
+#define nx_grad(fn, ctx, grads, ...) nx_grad_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (grads))
+#define nx_value_and_grad(fn, ctx, value, grads, ...) \
+    nx_value_and_grad_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (value), (grads))
+
 #endif
