@@ -247,3 +247,201 @@ Test(grad, every_primitive_checked_or_listed, .timeout = 60)
     cr_assert_gt(checked, 50);
     cr_assert_eq(checked + listed, NX_OP_COUNT);
 }
+
+/* ---------------------------------------------------------------- semantics (spec §1) */
+
+static double num(const nx_tensor *t)
+{
+    nx_number v = { 0 };
+    cr_assert_not_null(t, "%s", nx_error_message());
+    cr_assert_eq(nx_to_number(t, &v), 0, "%s", nx_error_message());
+    return v.kind == NX_NUM_FLOAT ? v.f : v.kind == NX_NUM_INT ? (double)v.i : (double)v.u;
+}
+
+static void values(const nx_tensor *t, double *out, int64_t n)
+{
+    cr_assert_not_null(t, "%s", nx_error_message());
+    cr_assert_eq(t->size, n);
+    nx_to_binary(nx_as_type(t, NX_F64), out, n * 8);
+}
+
+static nx_tensor *tanh_pow(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    return nx_add(nx_tanh(a[0]), nx_pow(a[1], NX_I(2)));
+}
+
+Test(grad, value_and_grad_spec_example)
+{
+    nx_scope_begin();
+    nx_tensor *v = NULL, *g[2];
+    cr_assert_eq(nx_value_and_grad(tanh_pow, NULL, &v, g, nx_scalar(NX_INT(1), NX_S32), nx_scalar(NX_INT(2), NX_S32)), 0,
+                 "%s", nx_error_message());
+    cr_assert_eq(v->type, NX_F32);
+    cr_assert_float_eq(num(v), (float)(tanh(1.0) + 4), 1e-6);
+    cr_assert_eq(g[0]->type, NX_F32);
+    cr_assert_eq(g[1]->type, NX_F32);
+    cr_assert_float_eq(num(g[0]), (float)(1 - tanh(1.0) * tanh(1.0)), 1e-6);
+    cr_assert_float_eq(num(g[1]), 4.0, 0);
+    /* the value equals the eager value */
+    nx_tensor *x = nx_from_data(((double[]){ 0.3, -1.2, 2.0 }), NX_F64, NX_SHAPE(3));
+    nx_tensor *y = nx_from_data(((double[]){ 1.5 }), NX_F64, NX_SHAPE(1));
+    cr_assert_eq(nx_value_and_grad(tanh_pow, NULL, &v, g, x, y), 0, "%s", nx_error_message());
+    nx_tensor *e = tanh_pow((nx_tensor *const[]){ x, y }, NULL);
+    double a[3], b[3], gy;
+    values(v, a, 3);
+    values(e, b, 3);
+    cr_assert_eq(memcmp(a, b, sizeof a), 0);
+    values(g[1], &gy, 1);
+    cr_assert_float_eq(gy, 3 * 2 * 1.5, 1e-12);   /* non-scalar output: gradient of the sum */
+    nx_scope_end();
+}
+
+static nx_tensor *square(nx_tensor *const *a, void *c) { (void)c; return nx_multiply(a[0], a[0]); }
+static nx_tensor *sin1(nx_tensor *const *a, void *c) { (void)c; return nx_sin(a[0]); }
+static nx_tensor *ten(nx_tensor *const *a, void *c) { (void)a; (void)c; return nx_broadcast(NX_F(10), NX_SHAPE()); }
+
+Test(grad, types_and_unconnected)
+{
+    nx_scope_begin();
+    nx_tensor *g[1];
+    cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_INT(3), NX_S32)), 0, "%s", nx_error_message());
+    cr_assert_eq(g[0]->type, NX_F32);   /* integer variables get f32 gradients */
+    cr_assert_float_eq(num(g[0]), 6.0, 0);
+    cr_assert_eq(nx_grad(sin1, NULL, g, nx_scalar(NX_FLOAT(0), NX_F32)), 0);
+    cr_assert_eq(g[0]->type, NX_F32);
+    cr_assert_float_eq(num(g[0]), 1.0, 0);
+    nx_tensor *t = nx_from_data(((float[]){ 1, 2, 3 }), NX_F32, NX_SHAPE(3));
+    cr_assert_eq(nx_grad(ten, NULL, g, t), 0, "%s", nx_error_message());
+    double z[3];
+    values(g[0], z, 3);
+    cr_assert_eq(g[0]->type, NX_F32);
+    cr_assert(z[0] == 0 && z[1] == 0 && z[2] == 0);
+    nx_scope_end();
+}
+
+static nx_tensor *stopped(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    return nx_add(nx_multiply(nx_stop_grad(nx_multiply(a[0], a[0])), a[0]), nx_stop_grad(nx_exp(a[0])));
+}
+
+Test(grad, stop_grad)
+{
+    nx_scope_begin();
+    nx_tensor *g[1];
+    cr_assert_eq(nx_grad(stopped, NULL, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
+    cr_assert_float_eq(num(g[0]), 9.0, 0);   /* d/dx (stop(x^2) x + stop(e^x)) = x^2 */
+    nx_scope_end();
+}
+
+/* Higher order: the inner gradient is an expression of the enclosing trace. */
+static nx_tensor *tanh1(nx_tensor *const *a, void *c) { (void)c; return nx_tanh(a[0]); }
+static nx_tensor *dtanh(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *g[1];
+    return nx_grad(tanh1, NULL, g, a[0]) < 0 ? NULL : g[0];
+}
+
+Test(grad, higher_order)
+{
+    nx_scope_begin();
+    nx_tensor *g[1];
+    cr_assert_eq(nx_grad(dtanh, NULL, g, nx_scalar(NX_FLOAT(1), NX_F64)), 0, "%s", nx_error_message());
+    double t = tanh(1.0);
+    cr_assert_float_eq(num(g[0]), -2 * t * (1 - t * t), 1e-12);
+    cr_assert_float_eq(num(g[0]), -0.6397000084492246, 1e-12);
+    /* jit of a function taking a gradient prints and evaluates like any expression */
+    nx_tensor *e = nx_jit(dtanh, NULL, nx_template(NX_SHAPE(2), NX_F32));
+    cr_assert(nx_is_expr(e));
+    double v[2];
+    values(nx_expr_eval(e, 1, (const nx_tensor *const[]){ nx_from_data(((float[]){ 0, 1 }), NX_F32, NX_SHAPE(2)) }), v, 2);
+    cr_assert_float_eq(v[0], 1.0, 1e-6);
+    cr_assert_float_eq(v[1], 1 - t * t, 1e-6);
+    nx_scope_end();
+}
+
+/* ---------------------------------------------------------------- Nx's choices (§11) */
+
+static nx_tensor *abs1(nx_tensor *const *a, void *c) { (void)c; return nx_abs(a[0]); }
+static nx_tensor *max2(nx_tensor *const *a, void *c) { (void)c; return nx_max(a[0], a[1]); }
+static nx_tensor *rmin(nx_tensor *const *a, void *c) { (void)c; return nx_reduce_min(a[0]); }
+static nx_tensor *prod(nx_tensor *const *a, void *c) { (void)c; return nx_product(a[0]); }
+static nx_tensor *pow0(nx_tensor *const *a, void *c) { (void)c; return nx_pow(a[0], a[1]); }
+static nx_tensor *clip01(nx_tensor *const *a, void *c) { (void)c; return nx_clip(a[0], a[1], a[2]); }
+static nx_tensor *rounded(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    return nx_add(nx_multiply(nx_floor(a[0]), nx_sign(a[0])), nx_select(nx_greater(a[0], NX_F(0)), NX_F(1), NX_F(2)));
+}
+
+Test(grad, kinks_and_ties)
+{
+    nx_scope_begin();
+    nx_tensor *g[3];
+    double v[8];
+    cr_assert_eq(nx_grad(abs1, NULL, g, nx_from_data(((double[]){ -2, 0, 3 }), NX_F64, NX_SHAPE(3))), 0);
+    values(g[0], v, 3);
+    cr_assert(v[0] == -1 && v[1] == 1 && v[2] == 1);   /* abs at 0: +1 */
+    cr_assert_eq(nx_grad(max2, NULL, g, nx_from_data(((double[]){ 1, 2 }), NX_F64, NX_SHAPE(2)),
+                         nx_from_data(((double[]){ 1, 3 }), NX_F64, NX_SHAPE(2))), 0);
+    values(g[0], v, 2);
+    values(g[1], v + 2, 2);
+    cr_assert(v[0] == 0.5 && v[1] == 0 && v[2] == 0.5 && v[3] == 1);   /* ties split */
+    cr_assert_eq(nx_grad(rmin, NULL, g, nx_from_data(((double[]){ 2, 1, 3, 1 }), NX_F64, NX_SHAPE(4))), 0);
+    values(g[0], v, 4);
+    cr_assert(v[0] == 0 && v[1] == 0.5 && v[2] == 0 && v[3] == 0.5);
+    cr_assert_eq(nx_grad(prod, NULL, g, nx_from_data(((double[]){ 1, 2, 3, 4, 2, 1, 3, -1 }), NX_F64, NX_SHAPE(1, 1, 2, 4))), 0);
+    values(g[0], v, 8);
+    const double want[8] = { -144, -72, -48, -36, -72, -144, -48, 144 };
+    for (int i = 0; i < 8; i++)
+        cr_assert_float_eq(v[i], want[i], 1e-9);
+    cr_assert_eq(nx_grad(prod, NULL, g, nx_from_data(((double[]){ 2, 0, 3 }), NX_F64, NX_SHAPE(3))), 0);
+    values(g[0], v, 3);
+    cr_assert(v[0] == 0 && v[1] == 6 && v[2] == 0);   /* one zero: the product of the others */
+    cr_assert_eq(nx_grad(pow0, NULL, g, nx_scalar(NX_FLOAT(0), NX_F64), nx_scalar(NX_FLOAT(0), NX_F64)), 0);
+    cr_assert(num(g[0]) == 0 && num(g[1]) == 0);   /* pow(x, 0) at 0: no NaN */
+    cr_assert_eq(nx_grad(clip01, NULL, g, nx_from_data(((double[]){ 0, 0.5, 1, 2 }), NX_F64, NX_SHAPE(4)),
+                         nx_scalar(NX_FLOAT(0), NX_F64), nx_scalar(NX_FLOAT(1), NX_F64)), 0);
+    values(g[0], v, 4);
+    cr_assert(v[0] == 1 && v[1] == 1 && v[2] == 1 && v[3] == 0);   /* at a bound: the operand */
+    cr_assert(num(g[1]) == 0 && num(g[2]) == 1);
+    cr_assert_eq(nx_grad(rounded, NULL, g, nx_from_data(((double[]){ -1.5, 2.5 }), NX_F64, NX_SHAPE(2))), 0,
+                 "%s", nx_error_message());
+    values(g[0], v, 2);
+    cr_assert(v[0] == 0 && v[1] == 0);   /* zero-gradient set: no error, zeros */
+    nx_scope_end();
+}
+
+/* ---------------------------------------------------------------- errors */
+
+static nx_tensor *quot(nx_tensor *const *a, void *c) { (void)c; return nx_quotient(a[0], NX_I(2)); }
+static nx_tensor *sorted(nx_tensor *const *a, void *c) { (void)c; return nx_sort(a[0]); }
+static nx_tensor *captured(nx_tensor *const *a, void *c) { (void)a; return nx_as_type(c, NX_F32); }
+static nx_tensor *quot_unused(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *q = nx_quotient(nx_as_type(a[0], NX_S32), NX_I(2));   /* behind as_type: not on a path */
+    return nx_add(nx_multiply(nx_stop_grad(nx_as_type(q, NX_F64)), NX_F(0)), a[0]);
+}
+
+Test(grad, errors)
+{
+    nx_scope_begin();
+    nx_tensor *g[1];
+    cr_assert_eq(nx_grad(quot, NULL, g, nx_scalar(NX_INT(3), NX_S32)), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "cannot compute gradient for Nx.quotient/2.\n\n"
+                 "If a floating point computation is acceptable, consider implementing floor division. "
+                 "See the documentation of `Nx.quotient` for more details.");
+    cr_assert_eq(nx_grad(sorted, NULL, g, nx_from_data(((double[]){ 2, 1 }), NX_F64, NX_SHAPE(2))), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "grad of sort is not supported yet");
+    nx_tensor *t = nx_from_data(((float[]){ 1, 2 }), NX_F32, NX_SHAPE(2));
+    cr_assert_eq(nx_grad(quot_unused, NULL, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
+    cr_assert_float_eq(num(g[0]), 1.0, 0);
+    cr_assert_eq(nx_grad(captured, t, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
+    cr_assert_float_eq(num(g[0]), 0.0, 0);   /* a captured tensor is a constant */
+    cr_assert_eq(nx_grad(NULL, NULL, g, t), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "expected a function to differentiate, got: NULL");
+    nx_scope_end();
+}

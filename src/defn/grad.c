@@ -343,6 +343,10 @@ int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_ten
         h.vrank = 0;
         nx_tensor *g = k >= 0 ? p.ct[k] : NULL;
         grads[i] = g ? nxgrad_unbroadcast(g, &h) : nxgrad_zeros(&h);
+        if (grads[i] && !grads[i]->node) {   /* a constant gradient: an expression too */
+            nxdefn_hdr_of(&h, grads[i]);
+            grads[i] = nxdefn_tensor(&h, nxdefn_node_of(grads[i]));
+        }
         if (!grads[i])
             goto done;
     }
@@ -379,11 +383,11 @@ static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_t
         nxerr_set(NX_ARGUMENT_ERROR, "unable to build tensor expression, expected a tensor or a number, got: a tuple");
         goto out;
     }
-    if (!r->node) {
-        char *s = nx_inspect(r);
-        nxerr_set(NX_ARGUMENT_ERROR, "can only compute gradients of tensor expressions, got: %s", s ? s : "a tensor");
-        nx_free(s);
-        goto out;
+    if (!r->node) {   /* a concrete result is a constant (Nx's number output): zero gradients */
+        nxdefn_hdr h;
+        nxdefn_hdr_of(&h, r);
+        if (!(r = nxdefn_tensor(&h, nxdefn_node_of(r))))
+            goto out;
     }
     if (nxgrad_reverse(r, n, vars, grads) < 0)
         goto out;
