@@ -453,6 +453,89 @@ static int g_cumulative_sum(nxgrad_args *a)
     return OUT(0, nx_cumulative_sum(G, .axis = NX_AXIS(p->axis), .reverse = !p->reverse));
 }
 
+
+/* ---------------------------------------------------------------- indexing, sorting, fft */
+
+/* gather: g scattered back with indexed_add (duplicate indices accumulate). */
+static int g_gather(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    nx_tensor *idx = Y;
+    int k = (int)idx->dims[idx->rank - 1];
+    int64_t n = idx->size / (k ? k : 1);
+    nx_axes axes = axes_of(p->axes, k);
+    bool used[NX_MAX_RANK] = { 0 };
+    for (int i = 0; i < k; i++)
+        used[p->axes[i]] = true;
+    nx_shape up = { .rank = 1, .dims = { n } };
+    for (int i = 0; i < X->rank; i++)
+        if (!used[i])
+            up.dims[up.rank++] = X->dims[i];
+    return OUT(0, nx_indexed_add(nxgrad_zeros(&a->n->in[0]->h), nx_reshape(idx, NX_SHAPE(n, k)), nx_reshape(G, up),
+                                 .axes = axes));
+}
+
+/* take: the indexed axes of g moved first, then added at their indices along axis. */
+static int g_take(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    nx_tensor *idx = Y;
+    int ax = p->axis, ri = idx->rank, perm[NX_MAX_RANK], m = 0;
+    for (int i = 0; i < ri; i++)
+        perm[m++] = ax + i;
+    for (int i = 0; i < G->rank; i++)
+        if (i < ax || i >= ax + ri)
+            perm[m++] = i;
+    nx_shape up = { .rank = 1, .dims = { idx->size } };
+    for (int i = 0; i < X->rank; i++)
+        if (i != ax)
+            up.dims[up.rank++] = X->dims[i];
+    nx_tensor *gt = nx_reshape(nx_transpose(G, .axes = axes_of(perm, m)), up);
+    return OUT(0, nx_indexed_add(nxgrad_zeros(&a->n->in[0]->h), nx_reshape(idx, NX_SHAPE(idx->size, 1)), gt,
+                                 .axes = NX_AXES(ax)));
+}
+
+static nx_tensor *gathered_updates(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    nx_tensor *idx = Y;
+    return nx_reshape(nx_gather(G, idx, .axes = axes_of(p->axes, (int)idx->dims[idx->rank - 1])), shape_of(a->x[2]));
+}
+
+static int g_indexed_add(nxgrad_args *a)
+{
+    return (a->want[0] ? OUT(0, G) : 0) | (a->want[2] ? OUT(2, gathered_updates(a)) : 0);
+}
+
+/* indexed_put: every duplicate update gets the gradient (as Nx). */
+static int g_indexed_put(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    int rc = 0;
+    if (a->want[0])
+        rc |= OUT(0, nx_indexed_put(G, Y, nxgrad_zeros(&a->n->in[2]->h), .axes = axes_of(p->axes, (int)Y->dims[Y->rank - 1])));
+    if (a->want[2])
+        rc |= OUT(2, gathered_updates(a));
+    return rc;
+}
+
+/* sort: g permuted back by the inverse of argsort. */
+static int g_sort(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    nx_tensor *perm = nx_argsort(X, .axis = NX_AXIS(p->axis), .direction = p->sort.desc ? NX_DESC : NX_ASC, .stable = true);
+    nx_tensor *inv = nx_argsort(perm, .axis = NX_AXIS(p->axis), .stable = true);
+    return OUT(0, nx_take_along_axis(G, inv, .axis = NX_AXIS(p->axis)));
+}
+
+/* fft, ifft (the kernel's length is its input's): the same transform of g. */
+static int g_fft(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    nx_fft_opts o = { .length = X->dims[p->axis], .axis = NX_AXIS(p->axis), .eps = p->fft.eps };
+    return OUT(0, a->n->op == NX_OP_fft ? nx_fft_(G, o) : nx_ifft_(G, o));
+}
+
 /* ---------------------------------------------------------------- the table */
 
 typedef struct {
@@ -483,7 +566,9 @@ static const entry table[] = {
     RULE(reduce_max, g_reduce_extremum), RULE(reduce_min, g_reduce_extremum), RULE(dot, g_dot),
     RULE(broadcast, g_broadcast), RULE(transpose, g_transpose), RULE(reverse, g_reverse), RULE(pad, g_pad),
     RULE(concatenate, g_concatenate), RULE(stack, g_stack), RULE(slice, g_slice), RULE(put_slice, g_put_slice),
-    RULE(cumulative_sum, g_cumulative_sum),
+    RULE(cumulative_sum, g_cumulative_sum), RULE(gather, g_gather), RULE(take, g_take),
+    RULE(indexed_add, g_indexed_add), RULE(indexed_put, g_indexed_put), RULE(sort, g_sort), RULE(fft, g_fft),
+    RULE(ifft, g_fft),
     /* the zero-gradient set (§5.1): never entered */
     ZERO(iota), ZERO(eye), ZERO(all), ZERO(any), ZERO(argmax), ZERO(argmin), ZERO(argsort),
     ZERO(bitwise_and), ZERO(bitwise_or), ZERO(bitwise_xor), ZERO(bitwise_not), ZERO(left_shift),
@@ -494,9 +579,8 @@ static const entry table[] = {
     /* Nx refuses (§5.2) */
     FAILS(quotient), FAILS(window_product),
     /* differentiable in Nx, no rule in nxc yet: an error on a differentiated path */
-    MISSING(gather), MISSING(take), MISSING(take_along_axis), MISSING(indexed_add), MISSING(indexed_put),
-    MISSING(sort), MISSING(top_k), MISSING(cumulative_product), MISSING(cumulative_min),
-    MISSING(cumulative_max), MISSING(fft), MISSING(ifft), MISSING(window_sum), MISSING(window_max),
+    MISSING(take_along_axis), MISSING(top_k), MISSING(cumulative_product), MISSING(cumulative_min),
+    MISSING(cumulative_max), MISSING(window_sum), MISSING(window_max),
     MISSING(window_min), MISSING(window_scatter_max), MISSING(window_scatter_min), MISSING(conv),
     MISSING(triangular_solve),
 };
