@@ -536,6 +536,67 @@ static int g_fft(nxgrad_args *a)
     return OUT(0, a->n->op == NX_OP_fft ? nx_fft_(G, o) : nx_ifft_(G, o));
 }
 
+/* g added into zeros of header h at the positions idx (idx's shape: g's) take along axis. */
+static nx_tensor *scatter_along(const nxdefn_hdr *h, const nx_tensor *idx, const nx_tensor *g, int axis)
+{
+    const nx_tensor *coords[NX_MAX_RANK];
+    nx_shape s = nx_shape_of(idx);
+    for (int i = 0; i < idx->rank; i++)
+        coords[i] = i == axis ? nx_as_type(idx, NX_S64) : nx_iota(s, .type = NX_S64, .axis = NX_AXIS(i));
+    nx_tensor_list list = { .n = idx->rank, .v = coords };
+    nx_tensor *c = nx_stack_(list, (nx_stack_opts){ .axis = idx->rank });
+    return nx_indexed_add(nxgrad_zeros(h), nx_reshape(c, NX_SHAPE(idx->size, idx->rank)), nx_reshape(g, NX_SHAPE(idx->size)));
+}
+
+static int g_take_along_axis(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    return OUT(0, scatter_along(&a->n->in[0]->h, Y, G, p->axis));
+}
+
+/* cumulative_max, cumulative_min: each output's gradient goes to the position of its running
+ * extremum (ties: the latest one; Nx's scan splits ties between the compared pairs). */
+static int g_cumulative_extremum(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    nx_tensor *pos = nx_iota(shape_of(X), .type = NX_S64, .axis = NX_AXIS(p->axis));
+    nx_tensor *at = nx_equal(X, ANS), *idx;
+    if (!p->reverse)
+        idx = nx_cumulative_max(nx_select(at, pos, NX_I(-1)), .axis = NX_AXIS(p->axis));
+    else
+        idx = nx_cumulative_min(nx_select(at, pos, nx_scalar(NX_INT(X->dims[p->axis]), NX_S64)), .axis = NX_AXIS(p->axis),
+                                .reverse = true);
+    return OUT(0, scatter_along(&a->n->in[0]->h, idx, G, p->axis));
+}
+
+/* cumulative_product: sum of g * ans over the outputs each input reaches, divided by the
+ * input (no zeros: where x = 0 this is NaN, unlike Nx's scan). */
+static int g_cumulative_product(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    return OUT(0, nx_divide(nx_cumulative_sum(nx_multiply(G, ANS), .axis = NX_AXIS(p->axis), .reverse = !p->reverse), X));
+}
+
+/* window_sum: g spread by the strides, padded so that every input position sees the
+ * windows covering it, summed over the dilated window (spec §4.8). */
+static int g_window_sum(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    int r = X->rank;
+    nx_padding pad = { .n = r };
+    nx_shape win = { .rank = r };
+    nx_ints dil = { .n = r };
+    for (int i = 0; i < r; i++) {
+        int64_t R = (p->window.window[i] - 1) * p->window.dilation[i] + 1;
+        int64_t O = (G->dims[i] - 1) * p->window.stride[i] + 1, L = X->dims[i];
+        int64_t lo = R - p->window.low[i] - 1;
+        pad.v[i] = (nx_pad_axis){ lo, L + R - 1 - O - lo, p->window.stride[i] - 1 };
+        win.dims[i] = p->window.window[i];
+        dil.v[i] = p->window.dilation[i];
+    }
+    return OUT(0, nx_window_sum(nx_pad(G, NX_F(0), pad), win, .window_dilations = dil));
+}
+
 /* ---------------------------------------------------------------- the table */
 
 typedef struct {
@@ -568,7 +629,9 @@ static const entry table[] = {
     RULE(concatenate, g_concatenate), RULE(stack, g_stack), RULE(slice, g_slice), RULE(put_slice, g_put_slice),
     RULE(cumulative_sum, g_cumulative_sum), RULE(gather, g_gather), RULE(take, g_take),
     RULE(indexed_add, g_indexed_add), RULE(indexed_put, g_indexed_put), RULE(sort, g_sort), RULE(fft, g_fft),
-    RULE(ifft, g_fft),
+    RULE(ifft, g_fft), RULE(take_along_axis, g_take_along_axis), RULE(cumulative_max, g_cumulative_extremum),
+    RULE(cumulative_min, g_cumulative_extremum), RULE(cumulative_product, g_cumulative_product),
+    RULE(window_sum, g_window_sum),
     /* the zero-gradient set (§5.1): never entered */
     ZERO(iota), ZERO(eye), ZERO(all), ZERO(any), ZERO(argmax), ZERO(argmin), ZERO(argsort),
     ZERO(bitwise_and), ZERO(bitwise_or), ZERO(bitwise_xor), ZERO(bitwise_not), ZERO(left_shift),
@@ -579,8 +642,7 @@ static const entry table[] = {
     /* Nx refuses (§5.2) */
     FAILS(quotient), FAILS(window_product),
     /* differentiable in Nx, no rule in nxc yet: an error on a differentiated path */
-    MISSING(take_along_axis), MISSING(top_k), MISSING(cumulative_product), MISSING(cumulative_min),
-    MISSING(cumulative_max), MISSING(window_sum), MISSING(window_max),
+    MISSING(top_k), MISSING(window_max),
     MISSING(window_min), MISSING(window_scatter_max), MISSING(window_scatter_min), MISSING(conv),
     MISSING(triangular_solve),
 };
