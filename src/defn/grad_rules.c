@@ -597,6 +597,79 @@ static int g_window_sum(nxgrad_args *a)
     return OUT(0, nx_window_sum(nx_pad(G, NX_F(0), pad), win, .window_dilations = dil));
 }
 
+/* window_max, window_min: each window's g goes to the element the scatter selects (no
+ * dilation; padding cells hold 0 there, as in Nx, so a padded winner drops its g). */
+static int g_window_extremum(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    int r = X->rank;
+    nx_shape win = { .rank = r };
+    nx_window_scatter_opts o = { .strides = { .n = r }, .padding = NX_PADDING_EXPLICIT, .pads = { .n = r } };
+    for (int i = 0; i < r; i++) {
+        if (p->window.dilation[i] != 1)
+            return nxerr_set(NX_ARGUMENT_ERROR, "grad of %s with window dilations is not supported yet", a->name);
+        win.dims[i] = p->window.window[i];
+        o.strides.v[i] = p->window.stride[i];
+        o.pads.v[i].low = p->window.low[i];
+        o.pads.v[i].high = (G->dims[i] - 1) * p->window.stride[i] + p->window.window[i] - X->dims[i] - p->window.low[i];
+    }
+    nx_tensor *zero = nx_scalar(NX_FLOAT(0), NX_F32);
+    return OUT(0, a->n->op == NX_OP_window_max ? nx_window_scatter_max_(X, G, zero, win, o)
+                                               : nx_window_scatter_min_(X, G, zero, win, o));
+}
+
+/* ---------------------------------------------------------------- triangular_solve (§4.10) */
+
+static nx_tensor *tr(const nx_tensor *t)
+{
+    return is_complex(t) ? nx_conjugate(nx_adjoint(t)) : nx_adjoint(t);
+}
+
+/* Batched matrix product over the leading axes. */
+static nx_tensor *matmul(const nx_tensor *x, const nx_tensor *y)
+{
+    int nb = x->rank - 2, b[NX_MAX_RANK];
+    for (int i = 0; i < nb; i++)
+        b[i] = i;
+    return nx_dot_general(x, y, .contract_a = NX_AXES(x->rank - 1), .batch_a = axes_of(b, nb),
+                          .contract_b = NX_AXES(y->rank - 2), .batch_b = axes_of(b, nb));
+}
+
+static int g_triangular_solve(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    bool lower = !p->tsolve.upper, right = p->tsolve.right_side;
+    int transform = p->tsolve.transform;
+    nx_tensor *m = X, *x = ANS, *g = G;
+    if (x->rank == m->rank - 1) {   /* b a (batched) vector: a unit axis */
+        nx_shape s = shape_of(x);
+        int at = right ? s.rank - 1 : s.rank;
+        memmove(s.dims + at + 1, s.dims + at, (size_t)(s.rank - at) * sizeof *s.dims);
+        s.dims[at] = 1;
+        s.rank++;
+        x = nx_reshape(x, s);
+        g = nx_reshape(g, s);
+    }
+    nx_tensor *A = transform == NX_TRANSFORM_TRANSPOSE ? tr(m) : transform == NX_TRANSFORM_CONJUGATE ? nx_conjugate(m) : m;
+    int64_t n = m->dims[m->rank - 1];
+    nx_tensor *eye = nx_broadcast(nx_eye_n(n, .type = m->type), shape_of(m));
+    bool lp = transform == NX_TRANSFORM_TRANSPOSE ? lower : !lower;
+    nx_tensor *ai = nx_triangular_solve(nx_adjoint(A), eye, .upper = !lp);
+    nx_tensor *xh = nx_adjoint(x);
+    int rc = 0;
+    if (a->want[0]) {
+        nx_tensor *abar = right ? nx_negate(matmul(matmul(xh, g), ai)) : nx_negate(matmul(ai, matmul(g, xh)));
+        if (transform == NX_TRANSFORM_TRANSPOSE)
+            abar = tr(abar);
+        else if (transform == NX_TRANSFORM_CONJUGATE)
+            abar = nx_conjugate(abar);
+        rc |= OUT(0, lower ? nx_tril(abar) : nx_triu(abar));
+    }
+    if (a->want[1])
+        rc |= OUT(1, right ? matmul(g, ai) : matmul(ai, g));
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 typedef struct {
@@ -631,7 +704,8 @@ static const entry table[] = {
     RULE(indexed_add, g_indexed_add), RULE(indexed_put, g_indexed_put), RULE(sort, g_sort), RULE(fft, g_fft),
     RULE(ifft, g_fft), RULE(take_along_axis, g_take_along_axis), RULE(cumulative_max, g_cumulative_extremum),
     RULE(cumulative_min, g_cumulative_extremum), RULE(cumulative_product, g_cumulative_product),
-    RULE(window_sum, g_window_sum),
+    RULE(window_sum, g_window_sum), RULE(window_max, g_window_extremum), RULE(window_min, g_window_extremum),
+    RULE(triangular_solve, g_triangular_solve),
     /* the zero-gradient set (§5.1): never entered */
     ZERO(iota), ZERO(eye), ZERO(all), ZERO(any), ZERO(argmax), ZERO(argmin), ZERO(argsort),
     ZERO(bitwise_and), ZERO(bitwise_or), ZERO(bitwise_xor), ZERO(bitwise_not), ZERO(left_shift),
@@ -642,9 +716,7 @@ static const entry table[] = {
     /* Nx refuses (§5.2) */
     FAILS(quotient), FAILS(window_product),
     /* differentiable in Nx, no rule in nxc yet: an error on a differentiated path */
-    MISSING(top_k), MISSING(window_max),
-    MISSING(window_min), MISSING(window_scatter_max), MISSING(window_scatter_min), MISSING(conv),
-    MISSING(triangular_solve),
+    MISSING(top_k), MISSING(window_scatter_max), MISSING(window_scatter_min), MISSING(conv),
 };
 
 nxgrad_status nxgrad_status_of(const char *name, nxgrad_rule **rule)
