@@ -670,6 +670,59 @@ static int g_triangular_solve(nxgrad_args *a)
     return rc;
 }
 
+/* ---------------------------------------------------------------- conv (§4.7) */
+
+/* The kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I, k...}) with V = 1
+ * dropped are nx_conv's defaults, so the rule is spec §4.7 with identity permutations. */
+static int g_conv(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    int nsp = p->conv.nsp, r = 2 + nsp;
+    if (X->dims[0] != 1 || p->conv.fgroups > 1 || p->conv.bgroups > 1)
+        return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with %s is not supported yet",
+                         X->dims[0] != 1 ? "vectorized operands" : "feature or batch groups");
+    nx_shape xs = { .rank = r }, ks = { .rank = r }, gs = { .rank = r };
+    for (int i = 0; i < r; i++) {
+        xs.dims[i] = X->dims[i + 1];
+        ks.dims[i] = Y->dims[i + 1];
+        gs.dims[i] = G->dims[i + 1];
+    }
+    nx_tensor *x = nx_reshape(X, xs), *k = nx_reshape(Y, ks), *g = nx_reshape(G, gs);
+    nx_conv_opts lo = { .padding = NX_PADDING_EXPLICIT, .pads = { .n = nsp }, .strides = { .n = nsp },
+                        .input_dilation = { .n = nsp }, .kernel_dilation = { .n = nsp },
+                        .kernel_permutation = { .n = r } };
+    nx_conv_opts ko = lo;
+    nx_axes rev = { .n = nsp };
+    for (int i = 0; i < r; i++) {
+        int sw = i == 0 ? 1 : i == 1 ? 0 : i;
+        lo.kernel_permutation.index[i] = sw;
+        ko.input_permutation.index[i] = ko.kernel_permutation.index[i] = ko.output_permutation.index[i] = sw;
+    }
+    ko.input_permutation.n = ko.output_permutation.n = r;
+    for (int i = 0; i < nsp; i++) {
+        int64_t s = p->conv.stride[i], ld = p->conv.idil[i], rd = p->conv.kdil[i], low = p->conv.low[i];
+        int64_t L = (xs.dims[2 + i] - 1) * ld + 1, R = (ks.dims[2 + i] - 1) * rd + 1, O = (gs.dims[2 + i] - 1) * s + 1;
+        int64_t l0 = R - low - 1;
+        lo.pads.v[i].low = l0;
+        lo.pads.v[i].high = L + R - 1 - O - l0;
+        lo.strides.v[i] = ld;
+        lo.input_dilation.v[i] = s;
+        lo.kernel_dilation.v[i] = rd;
+        ko.pads.v[i].low = low;
+        ko.pads.v[i].high = (O + R - L - 1) - low;
+        ko.strides.v[i] = rd;
+        ko.input_dilation.v[i] = ld;
+        ko.kernel_dilation.v[i] = s;
+        rev.index[i] = 2 + i;
+    }
+    int rc = 0;
+    if (a->want[0])
+        rc |= OUT(0, nx_conv_(g, nx_reverse(k, .axes = rev), lo));
+    if (a->want[1])
+        rc |= OUT(1, nx_conv_(x, g, ko));
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 typedef struct {
@@ -705,7 +758,7 @@ static const entry table[] = {
     RULE(ifft, g_fft), RULE(take_along_axis, g_take_along_axis), RULE(cumulative_max, g_cumulative_extremum),
     RULE(cumulative_min, g_cumulative_extremum), RULE(cumulative_product, g_cumulative_product),
     RULE(window_sum, g_window_sum), RULE(window_max, g_window_extremum), RULE(window_min, g_window_extremum),
-    RULE(triangular_solve, g_triangular_solve),
+    RULE(triangular_solve, g_triangular_solve), RULE(conv, g_conv),
     /* the zero-gradient set (§5.1): never entered */
     ZERO(iota), ZERO(eye), ZERO(all), ZERO(any), ZERO(argmax), ZERO(argmin), ZERO(argsort),
     ZERO(bitwise_and), ZERO(bitwise_or), ZERO(bitwise_xor), ZERO(bitwise_not), ZERO(left_shift),
@@ -716,7 +769,7 @@ static const entry table[] = {
     /* Nx refuses (§5.2) */
     FAILS(quotient), FAILS(window_product),
     /* differentiable in Nx, no rule in nxc yet: an error on a differentiated path */
-    MISSING(top_k), MISSING(window_scatter_max), MISSING(window_scatter_min), MISSING(conv),
+    MISSING(top_k), MISSING(window_scatter_max), MISSING(window_scatter_min),
 };
 
 nxgrad_status nxgrad_status_of(const char *name, nxgrad_rule **rule)
