@@ -555,3 +555,26 @@ Test(grad, composites_against_finite_differences)
     for (size_t i = 0; i < sizeof composites / sizeof *composites; i++)
         check_case(&composites[i]);
 }
+
+/* grad inside a trace of a function that returns a tensor of the enclosing trace. */
+static nx_tensor *outer_value(nx_tensor *const *a, void *c) { (void)a; return c; }
+static nx_tensor *nested(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *v, *g[1];
+    nx_tensor *y = nx_exp(a[0]);
+    if (nx_value_and_grad(outer_value, y, &v, g, a[0]) < 0)
+        return NULL;
+    return nx_add(nx_add(v, g[0]), y);   /* the captured y is a constant: g = 0 */
+}
+
+Test(grad, nested_value_of_enclosing_trace)
+{
+    nx_scope_begin();
+    nx_tensor *x = nx_from_data(((double[]){ 0.5, 1 }), NX_F64, NX_SHAPE(2));
+    double v[2];
+    values(nx_jit_apply(nested, NULL, x), v, 2);
+    cr_assert_float_eq(v[0], 2 * exp(0.5), 1e-12);
+    cr_assert_float_eq(v[1], 2 * exp(1.0), 1e-12);
+    nx_scope_end();
+}

@@ -444,7 +444,9 @@ int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const
         goto out;
     rc = -1;
     if (inside) {   /* the expressions join the enclosing trace */
-        results[0] = v;
+        results[0] = nx_as_type(v, v->type);   /* a header of our own (v may be owned elsewhere) */
+        if (!results[0])
+            goto out;
         for (int i = 0; i < n; i++)
             results[i + 1] = g[i];
     } else {
