@@ -223,6 +223,9 @@ UNARY(conv_opts, nx_sin(nx_conv(a[0], a[1], .strides = NX_INTS(2, 1), .padding =
 UNARY(conv_perm, nx_sin(nx_conv(a[0], a[1], .input_permutation = NX_AXES(0, 2, 1), .kernel_permutation = NX_AXES(2, 1, 0),
                                 .output_permutation = NX_AXES(0, 2, 1), .padding = NX_PADDING_SAME)))
 
+UNARY(wscatter_max, nx_sin(nx_window_scatter_max(a[0], a[1], a[2], NX_SHAPE(2, 2), .strides = NX_INTS(2, 2))))
+UNARY(wscatter_min, nx_sin(nx_window_scatter_min(a[0], a[1], a[2], NX_SHAPE(2, 3), .padding = NX_PADDING_SAME)))
+
 static nx_tensor *f_dot_general(nx_tensor *const *a, void *c)
 {
     (void)c;
@@ -283,6 +286,8 @@ static const gcase cases[] = {
     { "conv", f_conv, 2, -1, 1, { "1x1x5,1x1x2", "2x3x4x4,2x3x2x3", "2x2x3,3x2x2" } },
     { "conv", f_conv_opts, 2, -1, 1, { "1x2x5x4,3x2x2x2", "2x1x4x3,1x1x3x2", "1x1x6x6,2x1x2x3" } },
     { "conv", f_conv_perm, 2, -1, 1, { "1x5x2,3x2x2", "2x4x3,2x3x1", "1x6x1,3x1x2" } },
+    { "window_scatter_max", f_wscatter_max, 3, -3, 3, { "4x4,2x2,s", "4x6,2x3,s", "2x2,1x1,s" } },
+    { "window_scatter_min", f_wscatter_min, 3, -3, 3, { "3x3,3x3,s", "2x4,2x4,s", "4x2,4x2,s" } },
     { "cumulative_sum", f_cumulative_sum, 1, -3, 3, { "2x3", "4", "2x1x2" } },
 };
 
@@ -494,12 +499,6 @@ static nx_tensor *sorted(nx_tensor *const *a, void *c)
     nx_tensor *idx = NULL;
     return nx_top_k(a[0], &idx, .k = 2);
 }
-static nx_tensor *scattered(nx_tensor *const *a, void *c)
-{
-    (void)c;
-    nx_tensor *t = nx_from_data(((double[]){ 1, 3, 2, 0 }), NX_F64, NX_SHAPE(4));
-    return nx_window_scatter_max(t, a[0], NX_F(0), NX_SHAPE(2), .strides = NX_INTS(2));
-}
 static nx_tensor *captured(nx_tensor *const *a, void *c) { (void)a; return nx_as_type(c, NX_F32); }
 static nx_tensor *quot_unused(nx_tensor *const *a, void *c)
 {
@@ -518,8 +517,6 @@ Test(grad, errors)
                  "See the documentation of `Nx.quotient` for more details.");
     cr_assert_eq(nx_grad(sorted, NULL, g, nx_from_data(((double[]){ 2, 1, 3, 4 }), NX_F64, NX_SHAPE(1, 1, 4))), -1);
     NXTEST_ERROR(NX_ARGUMENT_ERROR, "Nx.top_k is not supported inside defn yet");
-    cr_assert_eq(nx_grad(scattered, NULL, g, nx_from_data(((double[]){ 2, 1 }), NX_F64, NX_SHAPE(2))), -1);
-    NXTEST_ERROR(NX_ARGUMENT_ERROR, "grad of window_scatter_max is not supported yet");
     nx_tensor *t = nx_from_data(((float[]){ 1, 2 }), NX_F32, NX_SHAPE(2));
     cr_assert_eq(nx_grad(quot_unused, NULL, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
     cr_assert_float_eq(num(g[0]), 1.0, 0);

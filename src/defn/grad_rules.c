@@ -723,6 +723,61 @@ static int g_conv(nxgrad_args *a)
     return rc;
 }
 
+/* window_scatter_max, window_scatter_min: source element w gets g at the position its window
+ * selected (the first extremum, as the cpu kernel picks; padding cells hold init and drop
+ * their source, so they get 0), found by comparing the window's strided slices in order;
+ * the output's init value gets sum(g); t gets nothing (spec §4.8). */
+static int g_window_scatter(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    nx_tensor *t = X, *src = Y;
+    int r = t->rank;
+    nx_padding pad = { .n = r };
+    nx_shape win = { .rank = r };
+    nx_ints len = { .n = r }, stride = { .n = r };
+    int64_t count = 1;
+    for (int i = 0; i < r; i++) {
+        int64_t high = (src->dims[i] - 1) * p->window.stride[i] + p->window.window[i] - t->dims[i] - p->window.low[i];
+        pad.v[i] = (nx_pad_axis){ p->window.low[i], high, 0 };
+        win.dims[i] = p->window.window[i];
+        len.v[i] = (src->dims[i] - 1) * p->window.stride[i] + 1;   /* the span before striding */
+        stride.v[i] = p->window.stride[i];
+        count *= win.dims[i];
+    }
+    bool max = a->n->op == NX_OP_window_scatter_max;
+    nx_tensor *tp = nx_pad(t, a->x[2], pad), *gp = nx_pad(G, NX_F(0), pad);
+    if (!tp || !gp)
+        return -1;
+    /* the extremum of each window, then the first offset that reaches it */
+    nx_tensor *best = NULL, *taken = NULL, *acc = NULL;
+    for (int pass = 0; pass < 2; pass++)
+        for (int64_t k = 0; k < count; k++) {
+            nx_starts st = { .n = r };
+            for (int64_t i = r - 1, q = k; i >= 0; i--) {
+                st.v[i] = q % win.dims[i];
+                q /= win.dims[i];
+            }
+            nx_tensor *v = nx_slice(tp, st, len, .strides = stride);
+            if (pass == 0) {
+                best = !best ? v : max ? nx_max(best, v) : nx_min(best, v);
+                continue;
+            }
+            nx_tensor *hit = nx_equal(v, best);
+            nx_tensor *first = taken ? nx_logical_and(hit, nx_logical_not(taken)) : hit;
+            nx_tensor *part = nx_select(first, nx_slice(gp, st, len, .strides = stride), NX_F(0));
+            acc = acc ? nx_add(acc, part) : part;
+            taken = taken ? nx_logical_or(taken, hit) : hit;
+            if (!acc || !taken)
+                return -1;
+        }
+    int rc = 0;
+    if (a->want[1])
+        rc |= OUT(1, acc);
+    if (a->nin > 3 && a->want[3])
+        rc |= OUT(3, nx_sum(G));
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 typedef struct {
@@ -759,6 +814,7 @@ static const entry table[] = {
     RULE(cumulative_min, g_cumulative_extremum), RULE(cumulative_product, g_cumulative_product),
     RULE(window_sum, g_window_sum), RULE(window_max, g_window_extremum), RULE(window_min, g_window_extremum),
     RULE(triangular_solve, g_triangular_solve), RULE(conv, g_conv),
+    RULE(window_scatter_max, g_window_scatter), RULE(window_scatter_min, g_window_scatter),
     /* the zero-gradient set (§5.1): never entered */
     ZERO(iota), ZERO(eye), ZERO(all), ZERO(any), ZERO(argmax), ZERO(argmin), ZERO(argsort),
     ZERO(bitwise_and), ZERO(bitwise_or), ZERO(bitwise_xor), ZERO(bitwise_not), ZERO(left_shift),
@@ -769,7 +825,7 @@ static const entry table[] = {
     /* Nx refuses (§5.2) */
     FAILS(quotient), FAILS(window_product),
     /* differentiable in Nx, no rule in nxc yet: an error on a differentiated path */
-    MISSING(top_k), MISSING(window_scatter_max), MISSING(window_scatter_min),
+    MISSING(top_k),
 };
 
 nxgrad_status nxgrad_status_of(const char *name, nxgrad_rule **rule)
