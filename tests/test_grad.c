@@ -384,6 +384,13 @@ Test(grad, types_and_unconnected)
     cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_INT(3), NX_S32)), 0, "%s", nx_error_message());
     cr_assert_eq(g[0]->type, NX_F32);   /* integer variables get f32 gradients */
     cr_assert_float_eq(num(g[0]), 6.0, 0);
+    cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_FLOAT(1.5), NX_F16)), 0, "%s", nx_error_message());
+    cr_assert_eq(g[0]->type, NX_F32);   /* f16 and bf16 variables too (promotion with the seed) */
+    cr_assert_float_eq(num(g[0]), 3.0, 0);
+    cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_FLOAT(1.5), NX_BF16)), 0, "%s", nx_error_message());
+    cr_assert_eq(g[0]->type, NX_F32);
+    cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_FLOAT(1.5), NX_F64)), 0, "%s", nx_error_message());
+    cr_assert_eq(g[0]->type, NX_F64);
     cr_assert_eq(nx_grad(sin1, NULL, g, nx_scalar(NX_FLOAT(0), NX_F32)), 0);
     cr_assert_eq(g[0]->type, NX_F32);
     cr_assert_float_eq(num(g[0]), 1.0, 0);
@@ -573,5 +580,28 @@ Test(grad, nested_value_of_enclosing_trace)
     values(nx_jit_apply(nested, NULL, x), v, 2);
     cr_assert_float_eq(v[0], 2 * exp(0.5), 1e-12);
     cr_assert_float_eq(v[1], 2 * exp(1.0), 1e-12);
+    nx_scope_end();
+}
+
+/* Complex variables (spec §10): abs sends real(g) conj(z) / |z| (0 at 0). */
+static nx_tensor *abs_sum(nx_tensor *const *a, void *c) { (void)c; return nx_sum(nx_abs(a[0])); }
+static nx_tensor *abs_sq(nx_tensor *const *a, void *c) { (void)c; return nx_sum(nx_pow(nx_abs(a[0]), NX_I(2))); }
+
+Test(grad, complex_abs)
+{
+    nx_scope_begin();
+    nx_tensor *g[1];
+    double z[8] = { 0, 0, 0, 1, 2, 0, 0, -3 }, v[8];
+    nx_tensor *t = nx_from_data(z, NX_C128, NX_SHAPE(4));
+    cr_assert_eq(nx_grad(abs_sum, NULL, g, t), 0, "%s", nx_error_message());
+    cr_assert_eq(g[0]->type, NX_C128);
+    nx_to_binary(g[0], v, sizeof v);
+    const double want[8] = { 0, 0, 0, -1, 1, 0, 0, 1 };   /* [0, -i, 1, i] */
+    for (int i = 0; i < 8; i++)
+        cr_assert_float_eq(v[i], want[i], 1e-12, "element %d", i);
+    cr_assert_eq(nx_grad(abs_sq, NULL, g, t), 0, "%s", nx_error_message());
+    nx_to_binary(g[0], v, sizeof v);
+    for (int i = 0; i < 8; i++)   /* 2 conj(z) */
+        cr_assert_float_eq(v[i], i % 2 ? -2 * z[i] : 2 * z[i], 1e-12, "element %d", i);
     nx_scope_end();
 }
