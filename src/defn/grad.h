@@ -50,4 +50,37 @@ nx_tensor *nxgrad_zeros(const nxdefn_hdr *h);
  * tensors (f32 zeros when unconnected). Runs while tracing; 0 or -1 with an error. */
 int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads);
 
+/* The rules of grad_rules_array.c (the table is in grad_rules.c). */
+nxgrad_rule nxgrad_gather, nxgrad_take, nxgrad_indexed_add, nxgrad_indexed_put, nxgrad_sort, nxgrad_fft,
+    nxgrad_take_along_axis, nxgrad_cumulative_extremum, nxgrad_cumulative_product, nxgrad_window_sum,
+    nxgrad_window_extremum, nxgrad_triangular_solve, nxgrad_conv, nxgrad_window_scatter;
+
+#ifdef NXGRAD_RULES
+#include "nx.h"
+/* Shorthands inside rules (a is the nxgrad_args). */
+#define G (a->g)
+#define X (a->x[0])
+#define Y (a->x[1])
+#define ANS (a->ans)
+#define OUT(i, v) ((a->out[i] = (v)) ? 0 : -1)
+
+static inline nx_shape shape_of(const nx_tensor *t)
+{
+    return nx_shape_of(t);
+}
+
+static inline bool is_complex(const nx_tensor *t)
+{
+    return nx_type_is_complex(t->type);
+}
+
+static inline nx_axes axes_of(const int *v, int n)
+{
+    nx_axes ax = { .n = n };
+    for (int i = 0; i < n; i++)
+        ax.index[i] = v[i];
+    return ax;
+}
+#endif
+
 #endif
