@@ -605,3 +605,51 @@ Test(grad, complex_abs)
         cr_assert_float_eq(v[i], i % 2 ? -2 * z[i] : 2 * z[i], 1e-12, "element %d", i);
     nx_scope_end();
 }
+
+/* custom_grad (spec §1.3): the identity on values; the function's tensors are the inputs'
+ * gradients, and the expression's own subtree is not differentiated. */
+static int times_cos(const nx_tensor *g, int n, nx_tensor *const *in, nx_tensor **grads, void *ctx)
+{
+    (void)ctx;
+    cr_assert_eq(n, 1);
+    grads[0] = nx_multiply(g, nx_cos(in[0]));
+    return 0;
+}
+static int refuses(const nx_tensor *g, int n, nx_tensor *const *in, nx_tensor **grads, void *ctx)
+{
+    (void)g, (void)n, (void)in, (void)grads, (void)ctx;
+    return -1;
+}
+static nx_tensor *custom_sin(nx_tensor *const *a, void *c)
+{
+    /* the value is exp(x) but the gradient is declared as d sin(x) / dx */
+    return nx_multiply(nx_custom_grad(nx_exp(a[0]), 1, (const nx_tensor *const *)a, c ? refuses : times_cos, NULL), NX_F(2));
+}
+
+Test(grad, custom_grad)
+{
+    nx_scope_begin();
+    nx_tensor *x = nx_from_data(((double[]){ 0.5, -1 }), NX_F64, NX_SHAPE(2));
+    nx_tensor *v, *g[1];
+    double d[2];
+    cr_assert_eq(nx_value_and_grad(custom_sin, NULL, &v, g, x), 0, "%s", nx_error_message());
+    NXTEST_OK();
+    values(v, d, 2);
+    cr_assert_float_eq(d[0], 2 * exp(0.5), 1e-12);
+    values(g[0], d, 2);
+    cr_assert_float_eq(d[0], 2 * cos(0.5), 1e-12);
+    cr_assert_float_eq(d[1], 2 * cos(-1.0), 1e-12);
+    values(custom_sin((nx_tensor *const[]){ x }, NULL), d, 2);   /* eager: the identity */
+    cr_assert_float_eq(d[1], 2 * exp(-1.0), 1e-12);
+    NXTEST_OK();
+    NXTEST_PRINTS(nx_jit(custom_sin, NULL, nx_template(NX_SHAPE(2), NX_F64)),
+                  "#Nx.Tensor<\n  f64[2]\n  \n  Nx.Defn.Expr\n"
+                  "  parameter a:0                  f64[2]\n"
+                  "  b = exp a                      f64[2]\n"
+                  "  c = metadata b, :custom_grad   f64[2]\n"
+                  "  d = multiply 2.0, c            f64[2]\n>");
+    nx_error_clear();   /* nx_inspect of an expression leaves a stale error (src/defn/print.c) */
+    cr_assert_eq(nx_grad(custom_sin, (void *)1, g, x), -1);
+    NXTEST_ERROR(NX_RUNTIME_ERROR, "custom_grad/3 must return a list of tensors that map directly to the inputs");
+    nx_scope_end();
+}

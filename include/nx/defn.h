@@ -66,4 +66,13 @@ NX_API int nx_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *a
 #define nx_value_and_grad(fn, ctx, value, grads, ...) \
     nx_value_and_grad_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (value), (grads))
 
+/* Nx.Defn.Kernel.custom_grad: expr itself on values; when a gradient reaches it with
+ * cotangent g, fn(g, n, inputs, grads, ctx) must write one tensor per input into
+ * grads[0..n) (each added to that input's gradient) and return 0; expr's own subtree is not
+ * differentiated. fn runs while the gradient is traced, so what it returns is again
+ * differentiable. A failure or a missing tensor is Nx's RuntimeError. */
+typedef int nx_custom_grad_fn(const nx_tensor *g, int n, nx_tensor *const *inputs, nx_tensor **grads, void *ctx);
+NX_API nx_tensor *nx_custom_grad(const nx_tensor *expr, int n, const nx_tensor *const *inputs, nx_custom_grad_fn *fn,
+                                 void *ctx);
+
 #endif

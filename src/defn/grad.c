@@ -160,6 +160,69 @@ void nxgrad_no_rule(const char *name, nxgrad_status s)
     nxerr_set(NX_ARGUMENT_ERROR, "grad of %s is not supported yet", name);
 }
 
+/* ---------------------------------------------------------------- custom_grad */
+
+typedef struct {
+    nx_custom_grad_fn *fn;
+    void *ctx;
+} custom;
+
+static bool is_custom(const nxdefn_node *n)
+{
+    return n->kind == NXN_METADATA && n->opts && n->opts_size == sizeof(custom) && n->name && !strcmp(n->name, "custom_grad");
+}
+
+nx_tensor *nx_custom_grad(const nx_tensor *expr, int n, const nx_tensor *const *inputs, nx_custom_grad_fn *fn, void *ctx)
+{
+    if (nxtensor_check_inputs(&expr, 1) < 0)
+        return NULL;
+    if (!fn || n < 0 || n > NXGRAD_MAX_IN - 1 || (n > 0 && !inputs))
+        return nxerr_null(NX_ARGUMENT_ERROR, "custom_grad expects a function and at most %d inputs", NXGRAD_MAX_IN - 1);
+    if (nxtensor_check_inputs(inputs, n) < 0)
+        return NULL;
+    if (!nxdefn_tracing && !expr->node)   /* eager: identity */
+        return nx_as_type(expr, expr->type);
+    nxdefn_node *ins[NXGRAD_MAX_IN] = { 0 }, *node = NULL;
+    int count = 0;
+    for (; count <= n; count++)
+        if (!(ins[count] = nxdefn_node_of(count ? inputs[count - 1] : expr)))
+            goto out;
+    int ctxid = nxdefn_merge_ctx(ins, count);
+    nxdefn_hdr h;
+    nxdefn_hdr_of(&h, expr);
+    if (ctxid < 0 || !(node = nxdefn_node_new(NXN_METADATA, &h, count, ins)))
+        goto out;
+    node->ctx = ctxid;
+    node->name = nx_atom("custom_grad");
+    if (!(node->opts = nx_alloc(sizeof(custom)))) {
+        nxdefn_release(node);
+        node = NULL;
+        goto out;
+    }
+    *(custom *)node->opts = (custom){ fn, ctx };
+    node->opts_size = sizeof(custom);
+out:
+    for (int i = 0; i < count; i++)
+        nxdefn_release(ins[i]);
+    return node ? nxdefn_tensor(&h, node) : NULL;
+}
+
+static int custom_backward(nxdefn_node *n, nx_tensor *g, nx_tensor **out)
+{
+    const custom *c = n->opts;
+    nx_tensor *in[NXGRAD_MAX_IN] = { 0 };
+    for (int k = 1; k < n->nin; k++)
+        if (!(in[k - 1] = as_tensor(n->in[k])))
+            return -1;
+    int rc = c->fn(g, n->nin - 1, in, out, c->ctx);
+    for (int k = 0; rc == 0 && k < n->nin - 1; k++)
+        if (!out[k])
+            rc = -1;
+    if (rc < 0 && !nxerr_pending())
+        nxerr_set(NX_RUNTIME_ERROR, "custom_grad/3 must return a list of tensors that map directly to the inputs");
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the reverse pass */
 
 typedef struct {
@@ -213,7 +276,7 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
         }
         if (is_var(n, nvars, vars) || stops(n))
             continue;
-        for (int i = 0; i < n->nin; i++) {
+        for (int i = is_custom(n) ? 1 : 0; i < n->nin; i++) {
             if (top == cap) {
                 nxdefn_node **q = realloc(stack, (cap *= 2) * sizeof *q);
                 if (!q)
@@ -239,7 +302,7 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
         }
         if (stops(n))
             continue;
-        for (int k = 0; k < n->nin && !p->dep[i]; k++)
+        for (int k = is_custom(n) ? 1 : 0; k < n->nin && !p->dep[i]; k++)
             p->dep[i] = p->dep[map_get(&p->map, n->in[k])];
     }
     return 0;
@@ -282,8 +345,17 @@ static int backward(pass *p, int i)
     nxdefn_node *n = p->nodes[i];
     nx_tensor *g = p->ct[i];
     switch (n->kind) {
-    case NXN_METADATA:
-        return contribute(p, n->in[0], g);
+    case NXN_METADATA: {
+        if (!is_custom(n))
+            return contribute(p, n->in[0], g);
+        nx_tensor *out[NXGRAD_MAX_IN] = { 0 };
+        if (custom_backward(n, g, out) < 0)
+            return -1;
+        for (int k = 1; k < n->nin; k++)
+            if (contribute(p, n->in[k], out[k - 1]) < 0)
+                return -1;
+        return 0;
+    }
     case NXN_VIEW:
         return contribute(p, n->in[0], reshaped(g, n->in[0]->h.rank, n->in[0]->h.dims));
     case NXN_KERNEL:
