@@ -653,3 +653,24 @@ Test(grad, custom_grad)
     NXTEST_ERROR(NX_RUNTIME_ERROR, "custom_grad/3 must return a list of tensors that map directly to the inputs");
     nx_scope_end();
 }
+
+/* A vectorized variable gets its own vectorized gradient (entries are independent). */
+Test(grad, vectorized_variable)
+{
+    nx_scope_begin();
+    nx_tensor *x = nx_vectorize(nx_from_data(((double[]){ 0, 1, 2, 3, 4, 5 }), NX_F64, NX_SHAPE(2, 3)), "x");
+    nx_tensor *g[1];
+    cr_assert_eq(nx_grad(sin1, NULL, g, x), 0, "%s", nx_error_message());
+    cr_assert_eq(g[0]->vrank, 1);
+    cr_assert_str_eq(g[0]->names[0], "x");
+    double v[6];
+    nx_to_binary(nx_devectorize(g[0], false), v, sizeof v);
+    for (int i = 0; i < 6; i++)
+        cr_assert_float_eq(v[i], cos((double)i), 1e-12);
+    nx_tensor *y = nx_scalar(NX_FLOAT(1), NX_F64);
+    nx_tensor *g2[2];
+    cr_assert_eq(nx_grad(tanh_pow, NULL, g2, x, y), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "grad of a vectorized output with respect to a variable without its vectorized "
+                 "axes is not supported yet");
+    nx_scope_end();
+}

@@ -402,6 +402,10 @@ int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_ten
         grads[i] = NULL;
     pass p = { 0 };
     int rc = -1;
+    for (int i = 0; i < n; i++)   /* Nx gives one gradient per vectorized entry of the output */
+        if (out->vrank > vars[i]->h.vrank)
+            return nxerr_set(NX_ARGUMENT_ERROR, "grad of a vectorized output with respect to a variable without "
+                             "its vectorized axes is not supported yet");
     if (collect(&p, out->node, n, vars) < 0)
         goto done;
     int root = map_get(&p.map, out->node);
@@ -424,6 +428,8 @@ int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_ten
             nxdefn_hdr_of(&h, grads[i]);
             grads[i] = nxdefn_tensor(&h, nxdefn_node_of(grads[i]));
         }
+        for (int k = 0; grads[i] && k < vars[i]->h.vrank; k++)   /* each entry's own gradient */
+            grads[i] = nx_vectorize(grads[i], vars[i]->h.names[k]);
         if (!grads[i])
             goto done;
     }
