@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "core/error.h"
 #include "core/tensor.h"
 #include "nx.h"
@@ -237,11 +238,11 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
 {
     size_t cap = 64;
     p->map.cap = 64;
-    p->map.key = calloc(p->map.cap, sizeof *p->map.key);
-    p->map.val = calloc(p->map.cap, sizeof *p->map.val);
-    nxdefn_node **stack = malloc(cap * sizeof *stack);
+    p->map.key = nxalloc_zeroed(p->map.cap, sizeof *p->map.key);
+    p->map.val = nxalloc_zeroed(p->map.cap, sizeof *p->map.val);
+    nxdefn_node **stack = nx_alloc(cap * sizeof *stack);
     size_t top = 0, ncap = 64;
-    p->nodes = malloc(ncap * sizeof *p->nodes);
+    p->nodes = nx_alloc(ncap * sizeof *p->nodes);
     if (!p->map.key || !p->map.val || !stack || !p->nodes)
         goto oom;
     stack[top++] = root;
@@ -252,7 +253,7 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
             continue;
         p->map.key[h] = n;
         if ((size_t)p->count == ncap) {
-            nxdefn_node **q = realloc(p->nodes, (ncap *= 2) * sizeof *q);
+            nxdefn_node **q = nxalloc_realloc(p->nodes, (ncap *= 2) * sizeof *q);
             if (!q)
                 goto oom;
             p->nodes = q;
@@ -261,24 +262,24 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
         if ((size_t)p->count * 2 > p->map.cap) {   /* grow the set */
             nodemap old = p->map;
             p->map.cap *= 4;
-            p->map.key = calloc(p->map.cap, sizeof *p->map.key);
-            p->map.val = calloc(p->map.cap, sizeof *p->map.val);
+            p->map.key = nxalloc_zeroed(p->map.cap, sizeof *p->map.key);
+            p->map.val = nxalloc_zeroed(p->map.cap, sizeof *p->map.val);
             if (!p->map.key || !p->map.val) {
-                free(old.key);
-                free(old.val);
+                nx_free(old.key);
+                nx_free(old.val);
                 goto oom;
             }
             for (size_t i = 0; i < old.cap; i++)
                 if (old.key[i])
                     p->map.key[slot(&p->map, old.key[i])] = old.key[i];
-            free(old.key);
-            free(old.val);
+            nx_free(old.key);
+            nx_free(old.val);
         }
         if (is_var(n, nvars, vars) || stops(n))
             continue;
         for (int i = is_custom(n) ? 1 : 0; i < n->nin; i++) {
             if (top == cap) {
-                nxdefn_node **q = realloc(stack, (cap *= 2) * sizeof *q);
+                nxdefn_node **q = nxalloc_realloc(stack, (cap *= 2) * sizeof *q);
                 if (!q)
                     goto oom;
                 stack = q;
@@ -286,12 +287,12 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
             stack[top++] = n->in[i];
         }
     }
-    free(stack);
+    nx_free(stack);
     qsort(p->nodes, (size_t)p->count, sizeof *p->nodes, by_id);
     for (int i = 0; i < p->count; i++)
         p->map.val[slot(&p->map, p->nodes[i])] = i;
-    p->dep = calloc((size_t)p->count + 1, sizeof *p->dep);
-    p->ct = calloc((size_t)p->count + 1, sizeof *p->ct);
+    p->dep = nxalloc_zeroed((size_t)p->count + 1, sizeof *p->dep);
+    p->ct = nxalloc_zeroed((size_t)p->count + 1, sizeof *p->ct);
     if (!p->dep || !p->ct)
         return nxerr_oom(sizeof *p->ct), -1;
     for (int i = 0; i < p->count; i++) {
@@ -307,17 +308,17 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
     }
     return 0;
 oom:
-    free(stack);
+    nx_free(stack);
     return nxerr_oom(cap * sizeof *stack), -1;
 }
 
 static void pass_free(pass *p)
 {
-    free(p->nodes);
-    free(p->map.key);
-    free(p->map.val);
-    free(p->dep);
-    free(p->ct);
+    nx_free(p->nodes);
+    nx_free(p->map.key);
+    nx_free(p->map.val);
+    nx_free(p->dep);
+    nx_free(p->ct);
 }
 
 /* Adds contribution c (any broadcastable shape) to node n's cotangent. */
@@ -327,9 +328,7 @@ static int contribute(pass *p, nxdefn_node *n, nx_tensor *c)
     if (i < 0 || !p->dep[i])
         return 0;
     nxdefn_hdr h = n->h;
-    if (h.vrank) {
-        h.vrank = 0;
-    }
+    h.vrank = 0;   /* the reverse pass runs devectorized */
     c = nxgrad_unbroadcast(c, &h);
     if (!c)
         return -1;
@@ -444,8 +443,8 @@ done:
 /* Marks the variables, traces fn over them and differentiates (inside a trace). */
 static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_tensor **value, nx_tensor **grads)
 {
-    nx_tensor **marked = n > 0 ? calloc((size_t)n, sizeof *marked) : NULL;
-    nxdefn_node **vars = n > 0 ? calloc((size_t)n, sizeof *vars) : NULL;
+    nx_tensor **marked = n > 0 ? nxalloc_zeroed((size_t)n, sizeof *marked) : NULL;
+    nxdefn_node **vars = n > 0 ? nxalloc_zeroed((size_t)n, sizeof *vars) : NULL;
     int rc = -1;
     if (n > 0 && (!marked || !vars)) {
         nxerr_oom((size_t)n * sizeof *marked);
@@ -477,8 +476,8 @@ static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_t
     *value = r;
     rc = 0;
 out:
-    free(marked);
-    free(vars);
+    nx_free(marked);
+    nx_free(vars);
     return rc;
 }
 
@@ -496,10 +495,10 @@ int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const
     if (nxtensor_check_inputs(args, n) < 0)
         return -1;
     nx_scope_begin();
-    nx_tensor **params = calloc((size_t)n + 1, sizeof *params);
-    nx_tensor **results = calloc((size_t)n + 1, sizeof *results);
-    nxdefn_node **outs = calloc((size_t)n + 1, sizeof *outs);
-    nx_tensor *v = NULL, **g = calloc((size_t)n + 1, sizeof *g);
+    nx_tensor **params = nxalloc_zeroed((size_t)n + 1, sizeof *params);
+    nx_tensor **results = nxalloc_zeroed((size_t)n + 1, sizeof *results);
+    nxdefn_node **outs = nxalloc_zeroed((size_t)n + 1, sizeof *outs);
+    nx_tensor *v = NULL, **g = nxalloc_zeroed((size_t)n + 1, sizeof *g);
     int rc = -1, inside = nxdefn_tracing > 0;
     if (!params || !results || !outs || !g) {
         nxerr_oom((size_t)n * sizeof *params);
@@ -549,10 +548,10 @@ out:
         else
             nx_release(results[0]);
     }
-    free(params);
-    free(results);
-    free(outs);
-    free(g);
+    nx_free(params);
+    nx_free(results);
+    nx_free(outs);
+    nx_free(g);
     return rc;
 }
 
