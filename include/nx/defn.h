@@ -87,4 +87,27 @@ typedef int nx_while_body_fn(nx_tensor *const *state, nx_tensor **next, void *ct
 NX_API int nx_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
                     void *ctx, nx_tensor **out);
 
+/* Nx.Defn.grad and value_and_grad (spec/grad.md): the gradient of fn's output (summed
+ * when it is not a scalar) with respect to each of its n arguments, in grads[0..n), and
+ * (value_and_grad) the output itself. Outside a trace fn is traced over the arguments and
+ * the value and gradients are evaluated; inside one they are expressions of the enclosing
+ * trace. Gradients are f32 unless a rule promotes them (f64 inputs give f64); variables
+ * the output does not depend on get f32 zeros. Returns 0, or -1 with an error (no
+ * gradient rule: ArgumentError "grad of <op> is not supported yet"). */
+NX_API int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args,
+                               nx_tensor **value, nx_tensor **grads);
+NX_API int nx_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **grads);
+#define nx_grad(fn, ctx, grads, ...) nx_grad_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (grads))
+#define nx_value_and_grad(fn, ctx, value, grads, ...) \
+    nx_value_and_grad_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (value), (grads))
+
+/* Nx.Defn.Kernel.custom_grad: expr itself on values; when a gradient reaches it with
+ * cotangent g, fn(g, n, inputs, grads, ctx) must write one tensor per input into
+ * grads[0..n) (each added to that input's gradient) and return 0; expr's own subtree is not
+ * differentiated. fn runs while the gradient is traced, so what it returns is again
+ * differentiable. A failure or a missing tensor is Nx's RuntimeError. */
+typedef int nx_custom_grad_fn(const nx_tensor *g, int n, nx_tensor *const *inputs, nx_tensor **grads, void *ctx);
+NX_API nx_tensor *nx_custom_grad(const nx_tensor *expr, int n, const nx_tensor *const *inputs, nx_custom_grad_fn *fn,
+                                 void *ctx);
+
 #endif

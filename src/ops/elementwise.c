@@ -138,7 +138,7 @@ static nx_tensor *real_part_of_real(nx_op op, const nx_tensor *t)
     if (op == NX_OP_real)
         return type == t->type ? nxfront_view(t, type, t->rank, t->dims, t->names, t->vrank) : nx_as_type(t, type);
     nx_tensor *zeros = nxtensor_like(t, type);
-    if (zeros && (zeros->backend = t->backend, nxtensor_alloc_data(zeros)) == 0) {
+    if (zeros && (zeros->backend = t->node ? &nxcpu_backend : t->backend,  /* traced: concrete zeros */ nxtensor_alloc_data(zeros)) == 0) {
         memset(nxtensor_data(zeros), 0, (size_t)nxelem_bytes(type, zeros->size));
         return zeros;
     }

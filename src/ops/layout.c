@@ -865,7 +865,7 @@ nx_tensor *nx_slice_(const nx_tensor *t, nx_starts starts, nx_ints lengths, nx_s
     if (full)
         return same(t);
     int64_t offset;
-    if (contiguous_offset(t, &p, &offset)) {
+    if (!t->node && contiguous_offset(t, &p, &offset)) {   /* traced: a slice node, not a view */
         nx_tensor *v = header(t, t->type, r, dims, INAMES(t));
         if (v) {
             nxtensor_share_data(v, t);

@@ -1,0 +1,561 @@
+/* src/defn/grad.c: reverse-mode differentiation (spec/grad.md §1, §2): nx_grad and
+ * nx_value_and_grad mark their variables, trace the function, then walk the graph from
+ * the output backwards in reverse creation order (operands are always older than their
+ * consumers), summing each node's cotangent contributions and applying its rule
+ * (grad_rules.c) once. The gradient graph is built through the public front ends while
+ * tracing, so it is an expression like any other: printed, simplified, evaluated. */
+#include "defn/grad.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/tensor.h"
+#include "nx.h"
+
+/* ---------------------------------------------------------------- node sets */
+
+typedef struct {
+    nxdefn_node **key;
+    int *val;
+    size_t cap;
+} nodemap;
+
+static size_t slot(const nodemap *m, const nxdefn_node *n)
+{
+    size_t h = (size_t)(((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
+    while (m->key[h] && m->key[h] != n)
+        h = (h + 1) & (m->cap - 1);
+    return h;
+}
+
+static int map_get(const nodemap *m, const nxdefn_node *n)
+{
+    size_t h = slot(m, n);
+    return m->key[h] ? m->val[h] : -1;
+}
+
+/* Sorting by creation serial: operands come before their consumers. */
+static int by_id(const void *a, const void *b)
+{
+    uint64_t x = (*(nxdefn_node *const *)a)->id, y = (*(nxdefn_node *const *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* ---------------------------------------------------------------- operation names */
+
+static const char *op_name(const nxdefn_node *n)
+{
+    switch (n->kind) {
+    case NXN_KERNEL: return nxop_table[n->op].name;
+    case NXN_CALL: return n->name;
+    case NXN_COND: return "cond";
+    case NXN_WHILE: return "while";
+    case NXN_ELEM: return "elem";
+    default: return NULL;
+    }
+}
+
+static bool is_var(const nxdefn_node *n, int nvars, nxdefn_node *const *vars)
+{
+    for (int i = 0; i < nvars; i++)
+        if (vars[i] == n)
+            return true;
+    return false;
+}
+
+/* Nothing flows below these (spec §2 step 3). */
+static bool stops(const nxdefn_node *n)
+{
+    if (n->kind == NXN_METADATA)
+        return n->stop_grad;
+    const char *name = op_name(n);
+    return name && nxgrad_status_of(name, NULL) == NXGRAD_ZERO;
+}
+
+/* ---------------------------------------------------------------- tensors for rules */
+
+/* n as a tensor with names cleared and vectorized axes devectorized. */
+static nx_tensor *as_tensor(nxdefn_node *n)
+{
+    nx_tensor *t = nxdefn_tensor(&n->h, nxdefn_retain(n));
+    if (!t)
+        return NULL;
+    if (t->vrank > 0 && !(t = nx_devectorize(t, false)))
+        return NULL;
+    for (int i = 0; i < t->rank; i++)
+        if (t->names[i]) {
+            nx_shape s = nx_shape_of(t);
+            return nx_reshape(t, s);
+        }
+    return t;
+}
+
+static nx_tensor *reshaped(nx_tensor *t, int rank, const int64_t *dims)
+{
+    nx_shape s = { .rank = rank };
+    memcpy(s.dims, dims, (size_t)rank * sizeof *dims);
+    return nx_reshape(t, s);
+}
+
+nx_tensor *nxgrad_zeros(const nxdefn_hdr *h)
+{
+    nx_shape s = { .rank = h->rank };
+    memcpy(s.dims, h->dims, (size_t)h->rank * sizeof *h->dims);
+    return nx_broadcast(nx_scalar(NX_FLOAT(0), NX_F32), s);
+}
+
+nx_tensor *nxgrad_unbroadcast(const nx_tensor *c, const nxdefn_hdr *xh)
+{
+    if (!c)
+        return NULL;
+    int64_t xsize = 1;
+    for (int i = 0; i < xh->rank; i++)
+        xsize *= xh->dims[i];
+    if (c->size == xsize && c->rank != xh->rank)   /* only unit axes differ (a rule's view) */
+        return reshaped((nx_tensor *)c, xh->rank, xh->dims);
+    int off = c->rank - xh->rank;
+    nx_axes axes = { 0 };
+    if (off >= 0) {
+        for (int i = 0; i < c->rank; i++)
+            if (i < off || (xh->dims[i - off] == 1 && c->dims[i] != 1))
+                axes.index[axes.n++] = i;
+    }
+    nx_tensor *r = (nx_tensor *)c;
+    if (axes.n > 0 && !(r = nx_sum_(c, (nx_reduce_opts){ .axes = axes })))
+        return NULL;
+    bool same = r->rank == xh->rank;
+    for (int i = 0; same && i < r->rank; i++)
+        same = r->dims[i] == xh->dims[i];
+    for (int i = 0; same && i < r->rank; i++)
+        same = !r->names[i];
+    if (same)
+        return r;
+    int64_t size = 1;
+    for (int i = 0; i < xh->rank; i++)
+        size *= xh->dims[i];
+    if (r->size == size)
+        return reshaped(r, xh->rank, xh->dims);
+    nx_shape s = { .rank = xh->rank };
+    memcpy(s.dims, xh->dims, (size_t)xh->rank * sizeof *xh->dims);
+    return nx_broadcast(r, s);
+}
+
+/* ---------------------------------------------------------------- errors */
+
+void nxgrad_no_rule(const char *name, nxgrad_status s)
+{
+    if (s == NXGRAD_ERROR) {
+        if (!strcmp(name, "quotient"))
+            nxerr_set(NX_ARGUMENT_ERROR, "cannot compute gradient for Nx.quotient/2.\n\n"
+                      "If a floating point computation is acceptable, consider implementing "
+                      "floor division. See the documentation of `Nx.quotient` for more details.");
+        else if (!strcmp(name, "window_product"))
+            nxerr_set(NX_ARGUMENT_ERROR, "cannot compute gradient for Nx.window_product/3.\n\n"
+                      "Consider using stop_grad/1 to make the gradient equal to its input "
+                      "or use custom_grad/3 to define a proper gradient.");
+        else
+            nxerr_set(NX_ARGUMENT_ERROR, "cannot compute gradient for Nx.%s.", name);
+        return;
+    }
+    nxerr_set(NX_ARGUMENT_ERROR, "grad of %s is not supported yet", name);
+}
+
+/* ---------------------------------------------------------------- custom_grad */
+
+typedef struct {
+    nx_custom_grad_fn *fn;
+    void *ctx;
+} custom;
+
+static bool is_custom(const nxdefn_node *n)
+{
+    return n->kind == NXN_METADATA && n->opts && n->opts_size == sizeof(custom) && n->name && !strcmp(n->name, "custom_grad");
+}
+
+nx_tensor *nx_custom_grad(const nx_tensor *expr, int n, const nx_tensor *const *inputs, nx_custom_grad_fn *fn, void *ctx)
+{
+    if (nxtensor_check_inputs(&expr, 1) < 0)
+        return NULL;
+    if (!fn || n < 0 || n > NXGRAD_MAX_IN - 1 || (n > 0 && !inputs))
+        return nxerr_null(NX_ARGUMENT_ERROR, "custom_grad expects a function and at most %d inputs", NXGRAD_MAX_IN - 1);
+    if (nxtensor_check_inputs(inputs, n) < 0)
+        return NULL;
+    if (!nxdefn_tracing && !expr->node)   /* eager: identity */
+        return nx_as_type(expr, expr->type);
+    nxdefn_node *ins[NXGRAD_MAX_IN] = { 0 }, *node = NULL;
+    int count = 0;
+    for (; count <= n; count++)
+        if (!(ins[count] = nxdefn_node_of(count ? inputs[count - 1] : expr)))
+            goto out;
+    int ctxid = nxdefn_merge_ctx(ins, count);
+    nxdefn_hdr h;
+    nxdefn_hdr_of(&h, expr);
+    if (ctxid < 0 || !(node = nxdefn_node_new(NXN_METADATA, &h, count, ins)))
+        goto out;
+    node->ctx = ctxid;
+    node->name = nx_atom("custom_grad");
+    if (!(node->opts = nx_alloc(sizeof(custom)))) {
+        nxdefn_release(node);
+        node = NULL;
+        goto out;
+    }
+    *(custom *)node->opts = (custom){ fn, ctx };
+    node->opts_size = sizeof(custom);
+out:
+    for (int i = 0; i < count; i++)
+        nxdefn_release(ins[i]);
+    return node ? nxdefn_tensor(&h, node) : NULL;
+}
+
+static int custom_backward(nxdefn_node *n, nx_tensor *g, nx_tensor **out)
+{
+    const custom *c = n->opts;
+    nx_tensor *in[NXGRAD_MAX_IN] = { 0 };
+    for (int k = 1; k < n->nin; k++)
+        if (!(in[k - 1] = as_tensor(n->in[k])))
+            return -1;
+    int rc = c->fn(g, n->nin - 1, in, out, c->ctx);
+    for (int k = 0; rc == 0 && k < n->nin - 1; k++)
+        if (!out[k])
+            rc = -1;
+    if (rc < 0 && !nxerr_pending())
+        nxerr_set(NX_RUNTIME_ERROR, "custom_grad/3 must return a list of tensors that map directly to the inputs");
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the reverse pass */
+
+typedef struct {
+    nxdefn_node **nodes;   /* reachable nodes by creation order */
+    int count;
+    nodemap map;
+    bool *dep;             /* leads to a variable */
+    nx_tensor **ct;        /* summed cotangent contributions */
+} pass;
+
+static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *vars)
+{
+    size_t cap = 64;
+    p->map.cap = 64;
+    p->map.key = nxalloc_zeroed(p->map.cap, sizeof *p->map.key);
+    p->map.val = nxalloc_zeroed(p->map.cap, sizeof *p->map.val);
+    nxdefn_node **stack = nx_alloc(cap * sizeof *stack);
+    size_t top = 0, ncap = 64;
+    p->nodes = nx_alloc(ncap * sizeof *p->nodes);
+    if (!p->map.key || !p->map.val || !stack || !p->nodes)
+        goto oom;
+    stack[top++] = root;
+    while (top > 0) {
+        nxdefn_node *n = stack[--top];
+        size_t h = slot(&p->map, n);
+        if (p->map.key[h])
+            continue;
+        p->map.key[h] = n;
+        if ((size_t)p->count == ncap) {
+            nxdefn_node **q = nxalloc_realloc(p->nodes, (ncap *= 2) * sizeof *q);
+            if (!q)
+                goto oom;
+            p->nodes = q;
+        }
+        p->nodes[p->count++] = n;
+        if ((size_t)p->count * 2 > p->map.cap) {   /* grow the set */
+            nodemap old = p->map;
+            p->map.cap *= 4;
+            p->map.key = nxalloc_zeroed(p->map.cap, sizeof *p->map.key);
+            p->map.val = nxalloc_zeroed(p->map.cap, sizeof *p->map.val);
+            if (!p->map.key || !p->map.val) {
+                nx_free(old.key);
+                nx_free(old.val);
+                goto oom;
+            }
+            for (size_t i = 0; i < old.cap; i++)
+                if (old.key[i])
+                    p->map.key[slot(&p->map, old.key[i])] = old.key[i];
+            nx_free(old.key);
+            nx_free(old.val);
+        }
+        if (is_var(n, nvars, vars) || stops(n))
+            continue;
+        for (int i = is_custom(n) ? 1 : 0; i < n->nin; i++) {
+            if (top == cap) {
+                nxdefn_node **q = nxalloc_realloc(stack, (cap *= 2) * sizeof *q);
+                if (!q)
+                    goto oom;
+                stack = q;
+            }
+            stack[top++] = n->in[i];
+        }
+    }
+    nx_free(stack);
+    qsort(p->nodes, (size_t)p->count, sizeof *p->nodes, by_id);
+    for (int i = 0; i < p->count; i++)
+        p->map.val[slot(&p->map, p->nodes[i])] = i;
+    p->dep = nxalloc_zeroed((size_t)p->count + 1, sizeof *p->dep);
+    p->ct = nxalloc_zeroed((size_t)p->count + 1, sizeof *p->ct);
+    if (!p->dep || !p->ct)
+        return nxerr_oom(sizeof *p->ct), -1;
+    for (int i = 0; i < p->count; i++) {
+        nxdefn_node *n = p->nodes[i];
+        if (is_var(n, nvars, vars)) {
+            p->dep[i] = true;
+            continue;
+        }
+        if (stops(n))
+            continue;
+        for (int k = is_custom(n) ? 1 : 0; k < n->nin && !p->dep[i]; k++)
+            p->dep[i] = p->dep[map_get(&p->map, n->in[k])];
+    }
+    return 0;
+oom:
+    nx_free(stack);
+    return nxerr_oom(cap * sizeof *stack), -1;
+}
+
+static void pass_free(pass *p)
+{
+    nx_free(p->nodes);
+    nx_free(p->map.key);
+    nx_free(p->map.val);
+    nx_free(p->dep);
+    nx_free(p->ct);
+}
+
+/* Adds contribution c (any broadcastable shape) to node n's cotangent. */
+static int contribute(pass *p, nxdefn_node *n, nx_tensor *c)
+{
+    int i = map_get(&p->map, n);
+    if (i < 0 || !p->dep[i])
+        return 0;
+    nxdefn_hdr h = n->h;
+    h.vrank = 0;   /* the reverse pass runs devectorized */
+    c = nxgrad_unbroadcast(c, &h);
+    if (!c)
+        return -1;
+    if (p->ct[i] && !(c = nx_add(p->ct[i], c)))
+        return -1;
+    p->ct[i] = c;
+    return 0;
+}
+
+/* Applies node i's rule to its cotangent. */
+static int backward(pass *p, int i)
+{
+    nxdefn_node *n = p->nodes[i];
+    nx_tensor *g = p->ct[i];
+    switch (n->kind) {
+    case NXN_METADATA: {
+        if (!is_custom(n))
+            return contribute(p, n->in[0], g);
+        nx_tensor *out[NXGRAD_MAX_IN] = { 0 };
+        if (custom_backward(n, g, out) < 0)
+            return -1;
+        for (int k = 1; k < n->nin; k++)
+            if (contribute(p, n->in[k], out[k - 1]) < 0)
+                return -1;
+        return 0;
+    }
+    case NXN_VIEW:
+        return contribute(p, n->in[0], reshaped(g, n->in[0]->h.rank, n->in[0]->h.dims));
+    case NXN_KERNEL:
+    case NXN_CALL:
+        break;
+    default: {
+        const char *name = op_name(n);
+        nxgrad_no_rule(name ? name : "this node", NXGRAD_MISSING);
+        return -1;
+    }
+    }
+    nxgrad_args a = { .n = n, .name = op_name(n), .nin = n->nin };
+    nxgrad_rule *rule = NULL;
+    nxgrad_status s = nxgrad_status_of(a.name, &rule);
+    if (s != NXGRAD_RULE || !rule) {
+        nxgrad_no_rule(a.name, s);
+        return -1;
+    }
+    if (n->nin > NXGRAD_MAX_IN)
+        return nxerr_set(NX_ARGUMENT_ERROR, "too many operands (%d) for grad of %s", n->nin, a.name);
+    if (!(a.ans = as_tensor(n)))
+        return -1;
+    a.g = g;
+    if (n->kh) {   /* a view was folded into the operation: back to the kernel's header */
+        if (!(a.ans = reshaped(a.ans, n->kh->rank, n->kh->dims)) || !(a.g = reshaped(g, n->kh->rank, n->kh->dims)))
+            return -1;
+    }
+    for (int k = 0; k < n->nin; k++) {
+        if (!(a.x[k] = as_tensor(n->in[k])))
+            return -1;
+        a.want[k] = p->dep[map_get(&p->map, n->in[k])];
+    }
+    if (rule(&a) < 0)
+        return -1;
+    for (int k = 0; k < n->nin; k++)
+        if (a.want[k] && a.out[k] && contribute(p, n->in[k], a.out[k]) < 0)
+            return -1;
+    return 0;
+}
+
+int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads)
+{
+    for (int i = 0; i < n; i++)
+        grads[i] = NULL;
+    pass p = { 0 };
+    int rc = -1;
+    for (int i = 0; i < n; i++)   /* Nx gives one gradient per vectorized entry of the output */
+        if (out->vrank > vars[i]->h.vrank)
+            return nxerr_set(NX_ARGUMENT_ERROR, "grad of a vectorized output with respect to a variable without "
+                             "its vectorized axes is not supported yet");
+    if (collect(&p, out->node, n, vars) < 0)
+        goto done;
+    int root = map_get(&p.map, out->node);
+    if (p.dep[root]) {
+        nx_shape s = { .rank = out->rank };
+        memcpy(s.dims, out->dims, (size_t)out->rank * sizeof *out->dims);
+        if (!(p.ct[root] = nx_broadcast(nx_scalar(NX_FLOAT(1), NX_F32), s)))
+            goto done;
+    }
+    for (int i = p.count - 1; i >= 0; i--)
+        if (p.dep[i] && p.ct[i] && !is_var(p.nodes[i], n, vars) && backward(&p, i) < 0)
+            goto done;
+    for (int i = 0; i < n; i++) {
+        int k = map_get(&p.map, vars[i]);
+        nxdefn_hdr h = vars[i]->h;
+        h.vrank = 0;
+        nx_tensor *g = k >= 0 ? p.ct[k] : NULL;
+        grads[i] = g ? nxgrad_unbroadcast(g, &h) : nxgrad_zeros(&h);
+        if (grads[i] && !grads[i]->node) {   /* a constant gradient: an expression too */
+            nxdefn_hdr_of(&h, grads[i]);
+            grads[i] = nxdefn_tensor(&h, nxdefn_node_of(grads[i]));
+        }
+        for (int k = 0; grads[i] && k < vars[i]->h.vrank; k++)   /* each entry's own gradient */
+            grads[i] = nx_vectorize(grads[i], vars[i]->h.names[k]);
+        if (!grads[i])
+            goto done;
+    }
+    rc = 0;
+done:
+    pass_free(&p);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the public API */
+
+/* Marks the variables, traces fn over them and differentiates (inside a trace). */
+static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_tensor **value, nx_tensor **grads)
+{
+    nx_tensor **marked = n > 0 ? nxalloc_zeroed((size_t)n, sizeof *marked) : NULL;
+    nxdefn_node **vars = n > 0 ? nxalloc_zeroed((size_t)n, sizeof *vars) : NULL;
+    int rc = -1;
+    if (n > 0 && (!marked || !vars)) {
+        nxerr_oom((size_t)n * sizeof *marked);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!(marked[i] = nx_metadata(args[i], NULL)))
+            goto out;
+        vars[i] = marked[i]->node;
+    }
+    nx_tensor *r = fn(marked, ctx);
+    if (!r) {
+        if (!nxerr_pending())
+            nxerr_set(NX_RUNTIME_ERROR, "the differentiated function returned NULL without an error");
+        goto out;
+    }
+    if (r->type == NX_TYPE_NONE) {
+        nxerr_set(NX_ARGUMENT_ERROR, "unable to build tensor expression, expected a tensor or a number, got: a tuple");
+        goto out;
+    }
+    if (!r->node) {   /* a concrete result is a constant (Nx's number output): zero gradients */
+        nxdefn_hdr h;
+        nxdefn_hdr_of(&h, r);
+        if (!(r = nxdefn_tensor(&h, nxdefn_node_of(r))))
+            goto out;
+    }
+    if (nxgrad_reverse(r, n, vars, grads) < 0)
+        goto out;
+    *value = r;
+    rc = 0;
+out:
+    nx_free(marked);
+    nx_free(vars);
+    return rc;
+}
+
+int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **value,
+                        nx_tensor **grads)
+{
+    if (value)
+        *value = NULL;
+    if (!fn)
+        return nxerr_set(NX_ARGUMENT_ERROR, "expected a function to differentiate, got: NULL");
+    if (n < 0 || (n > 0 && (!args || !grads)))
+        return nxerr_set(NX_ARGUMENT_ERROR, "expected %d arguments and room for their gradients", n);
+    for (int i = 0; i < n; i++)
+        grads[i] = NULL;
+    if (nxtensor_check_inputs(args, n) < 0)
+        return -1;
+    nx_scope_begin();
+    nx_tensor **params = nxalloc_zeroed((size_t)n + 1, sizeof *params);
+    nx_tensor **results = nxalloc_zeroed((size_t)n + 1, sizeof *results);
+    nxdefn_node **outs = nxalloc_zeroed((size_t)n + 1, sizeof *outs);
+    nx_tensor *v = NULL, **g = nxalloc_zeroed((size_t)n + 1, sizeof *g);
+    int rc = -1, inside = nxdefn_tracing > 0;
+    if (!params || !results || !outs || !g) {
+        nxerr_oom((size_t)n * sizeof *params);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        if (inside) {
+            params[i] = (nx_tensor *)args[i];
+            continue;
+        }
+        nxdefn_hdr h;
+        nxdefn_hdr_of(&h, args[i]);
+        if (!(params[i] = nxdefn_tensor(&h, nxdefn_parameter(&h, i, 1))))
+            goto out;
+    }
+    nxdefn_tracing++;
+    rc = traced(fn, ctx, n, params, &v, g);
+    nxdefn_tracing--;
+    if (rc < 0)
+        goto out;
+    rc = -1;
+    if (inside) {   /* the expressions join the enclosing trace */
+        results[0] = nx_as_type(v, v->type);   /* a header of our own (v may be owned elsewhere) */
+        if (!results[0])
+            goto out;
+        for (int i = 0; i < n; i++)
+            results[i + 1] = g[i];
+    } else {
+        outs[0] = v->node;
+        for (int i = 0; i < n; i++)
+            outs[i + 1] = g[i]->node;
+        if (nxdefn_eval(outs, n + 1, args, n, results) < 0)
+            goto out;
+    }
+    for (int i = 0; i <= n; i++)
+        nx_retain(results[i]);
+    rc = 0;
+out:
+    nx_scope_end();
+    if (rc == 0) {   /* hand the results to the caller's scope */
+        for (int i = 0; i <= n; i++)
+            nxscope_adopt(results[i]);
+        for (int i = 0; i < n; i++)
+            grads[i] = results[i + 1];
+        if (value)
+            *value = results[0];
+        else
+            nx_release(results[0]);
+    }
+    nx_free(params);
+    nx_free(results);
+    nx_free(outs);
+    nx_free(g);
+    return rc;
+}
+
+int nx_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **grads)
+{
+    return nx_value_and_grad_n(fn, ctx, n, args, NULL, grads);
+}

@@ -1,0 +1,86 @@
+/* src/defn/grad.h: reverse-mode differentiation of traced graphs (spec/grad.md, DESIGN §6).
+ * grad.c walks the graph backwards and sums cotangents; grad_rules.c holds one rule per
+ * differentiable operation, looked up by the node's operation name (the op table's name
+ * for kernels, the front end's name for Nx-level calls). Rules build the gradient graph
+ * through the public front ends while a trace runs, so it is an ordinary expression. */
+#ifndef NXDEFN_GRAD_H
+#define NXDEFN_GRAD_H
+
+#include "defn/node.h"
+
+#define NXGRAD_MAX_IN (NX_MAX_RANK + 4)
+
+/* What a rule sees. Tensors are expression tensors over the forward graph's nodes with
+ * names cleared and vectorized axes devectorized; g and ans have the header the operation
+ * produced (for a kernel folded with a view: the kernel's). */
+typedef struct nxgrad_args {
+    const nxdefn_node *n;
+    const char *name;
+    nx_tensor *g, *ans;
+    int nin;
+    nx_tensor *x[NXGRAD_MAX_IN];
+    bool want[NXGRAD_MAX_IN];      /* the operand leads to a variable */
+    nx_tensor *out[NXGRAD_MAX_IN]; /* the rule's contributions (NULL: none) */
+} nxgrad_args;
+
+/* 0, or -1 with an error. Contributions may have any shape that reduces or broadcasts to
+ * the operand's (the engine sums broadcast axes away, as for binary operands). */
+typedef int nxgrad_rule(nxgrad_args *a);
+
+typedef enum {
+    NXGRAD_RULE,      /* differentiable: a rule */
+    NXGRAD_ZERO,      /* zero-gradient set (spec §5.1): never entered */
+    NXGRAD_ERROR,     /* Nx raises (spec §5.2) */
+    NXGRAD_MISSING,   /* differentiable in Nx, no rule in nxc yet */
+} nxgrad_status;
+
+/* The status of an operation by name, and its rule (NULL unless NXGRAD_RULE). Names not
+ * in the table are NXGRAD_MISSING. */
+nxgrad_status nxgrad_status_of(const char *name, nxgrad_rule **rule);
+/* Sets the error an operation without a usable rule raises on a differentiated path. */
+void nxgrad_no_rule(const char *name, nxgrad_status s);
+
+/* Helpers for rules (grad.c). */
+/* c summed over the axes that were broadcast when an operand of header xh met c's shape
+ * (right-aligned), then given xh's dims (broadcast up when c is smaller). */
+nx_tensor *nxgrad_unbroadcast(const nx_tensor *c, const nxdefn_hdr *xh);
+/* f32 zeros of header h's shape. */
+nx_tensor *nxgrad_zeros(const nxdefn_hdr *h);
+/* The gradient expressions of out with respect to the nodes vars[0..n): grads[i] new
+ * tensors (f32 zeros when unconnected). Runs while tracing; 0 or -1 with an error. */
+int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads);
+
+/* The rules of grad_rules_array.c (the table is in grad_rules.c). */
+nxgrad_rule nxgrad_gather, nxgrad_take, nxgrad_indexed_add, nxgrad_indexed_put, nxgrad_sort, nxgrad_fft,
+    nxgrad_take_along_axis, nxgrad_cumulative_extremum, nxgrad_cumulative_product, nxgrad_window_sum,
+    nxgrad_window_extremum, nxgrad_triangular_solve, nxgrad_conv, nxgrad_window_scatter;
+
+#ifdef NXGRAD_RULES
+#include "nx.h"
+/* Shorthands inside rules (a is the nxgrad_args). */
+#define G (a->g)
+#define X (a->x[0])
+#define Y (a->x[1])
+#define ANS (a->ans)
+#define OUT(i, v) ((a->out[i] = (v)) ? 0 : -1)
+
+static inline nx_shape shape_of(const nx_tensor *t)
+{
+    return nx_shape_of(t);
+}
+
+static inline bool is_complex(const nx_tensor *t)
+{
+    return nx_type_is_complex(t->type);
+}
+
+static inline nx_axes axes_of(const int *v, int n)
+{
+    nx_axes ax = { .n = n };
+    for (int i = 0; i < n; i++)
+        ax.index[i] = v[i];
+    return ax;
+}
+#endif
+
+#endif
