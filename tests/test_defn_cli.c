@@ -106,3 +106,34 @@ Test(defn_cli, compile)
                        "Nx.Defn.jit(fn x -> fun.(x) end).(Nx.tensor([1.0, 2.0]))",
                        "** (RuntimeError) cannot invoke compiled function when there is a JIT compilation happening");
 }
+
+/* Nx.Defn.grad / value_and_grad (src/cli/nxlib_grad.c) on random points against the
+ * derivatives in closed form, containers of variables, and the tuple-output error. */
+Test(defn_cli, grad_against_closed_forms)
+{
+    const char *cases[][2] = {
+        { "fn x -> Nx.sum(Nx.sin(x)) end", "Nx.cos(x)" },
+        { "fn x -> Nx.sum(Nx.multiply(Nx.exp(x), x)) end", "Nx.multiply(Nx.exp(x), Nx.add(x, 1))" },
+        { "fn x -> Nx.mean(Nx.tanh(x)) end", "Nx.divide(Nx.subtract(1, Nx.pow(Nx.tanh(x), 2)), Nx.size(x))" },
+        { "fn x -> Nx.sum(Nx.log(x)) end", "Nx.divide(1, x)" },
+    };
+    char code[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(code, sizeof code,
+                 "{x, _} = Nx.Random.uniform(Nx.Random.key(%zu), 0.5, 2.0, shape: {2, 3}, type: :f64)\n"
+                 "Nx.all_close(Nx.Defn.grad(%s).(x), %s, rtol: 1.0e-12)",
+                 i + 1, cases[i][0], cases[i][1]);
+        nxtest_expect_code(code, u8_true);
+    }
+    nxtest_expect_code("{v, {ga, gb}} = Nx.Defn.value_and_grad({Nx.tensor(1.0), Nx.tensor(2.0)}, "
+                       "fn {a, b} -> Nx.add(Nx.tanh(a), Nx.pow(b, 2)) end)\n"
+                       "Nx.all(Nx.stack([Nx.all_close(v, 4.761594155955764), Nx.all_close(ga, 0.41997434161402614), "
+                       "Nx.all_close(gb, 4.0)]))",
+                       u8_true);
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([1.0, 2.0]), fn x -> x end)",
+                       "#Nx.Tensor<\n  f32[2]\n  [1.0, 1.0]\n>");
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor(1.0), fn x -> {x, Nx.negate(x)} end)",
+                       "** (ArgumentError) unable to build tensor expression, expected a tensor or a number, got: "
+                       "{#Nx.Tensor<\n   f32\n   \n   Nx.Defn.Expr\n   parameter a:0   f32\n >, #Nx.Tensor<\n   f32\n"
+                       "   \n   Nx.Defn.Expr\n   parameter a:0   f32\n   b = negate a    f32\n >}");
+}

@@ -26,6 +26,7 @@ extern const nxi_func nxi_linalg_funcs[];
 extern const nxi_func nxi_linalg2_funcs[];
 extern const nxi_func nxi_io_funcs[];
 extern const nxi_func nxi_defn_funcs[];
+extern const nxi_func nxi_grad_funcs[];
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
@@ -45,6 +46,7 @@ static const nxi_func *const tables[] = {
     nxi_linalg2_funcs,
     nxi_io_funcs,
     nxi_defn_funcs,
+    nxi_grad_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
     nxi_kernel_funcs,
