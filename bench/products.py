@@ -66,10 +66,10 @@ def main():
         ta, tb, tx, tk, tw, tc = t(a), t(b), t(x), t(k), t(w), t(c)
         row("batched_dot_64x128", dt, lambda: np.matmul(a, b), lambda: torch.bmm(ta, tb))
         row("conv2d_32x3x32x32_k32x3x3", dt, None, lambda: F.conv2d(tx, tk, padding=1))
-        for c, o, hw in ((16, 32, 32), (64, 64, 16)):
-            dx = t(rng.uniform(-1, 1, (32, c, hw, hw)).astype(npt))
-            dk = t(rng.uniform(-1, 1, (o, c, 3, 3)).astype(npt))
-            row(f"conv2d_32x{c}x{hw}x{hw}_k{o}x3x3", dt, None,
+        for ci, co, hw in ((16, 32, 32), (64, 64, 16)):
+            dx = t(rng.uniform(-1, 1, (32, ci, hw, hw)).astype(npt))
+            dk = t(rng.uniform(-1, 1, (co, ci, 3, 3)).astype(npt))
+            row(f"conv2d_32x{ci}x{hw}x{hw}_k{co}x3x3", dt, None,
                 lambda dx=dx, dk=dk: F.conv2d(dx, dk, padding=1))
         row("window_max_2x2", dt, lambda: w.reshape(16, 64, 16, 2, 16, 2).max(axis=(3, 5)),
             lambda: F.max_pool2d(tw, 2))
