@@ -158,6 +158,17 @@ static const char *type_of_value(const nxv *v)
     return "Any";
 }
 
+nx_tensor *nxi_leaf_tensor(nxv *leaf)
+{
+    nx_tensor *t = nxi_to_tensor(leaf);
+    if (!t)
+        return NULL;
+    nx_number num;
+    if (leaf->kind != NXV_TENSOR && nxi_number_of(leaf, &num) == 0 && !(t = nx_scalar(num, nx_type_of(t))))
+        nxi_raise_from_nx();
+    return t;
+}
+
 nxv *nxi_raise_not_container(nxv *v)
 {
     const char *why = "";

@@ -63,6 +63,9 @@ int nxi_is_container(const nxv *v);
 /* Applies fn to every leaf of a tuple/map (recursively), rebuilding the container;
  * other values are handed to fn directly. */
 nxv *nxi_map_leaves(nxv *v, nxv *(*fn)(nxv *leaf, void *ctx), void *ctx);
+/* A leaf as the concrete tensor a defn argument becomes: a number is a plain s32 / f32 /
+ * c64 scalar, not a weak one (spec/defn.md §2.1). NULL with the exception raised. */
+nx_tensor *nxi_leaf_tensor(nxv *leaf);
 /* Raises Protocol.UndefinedError for a value that is neither tensor nor container. */
 nxv *nxi_raise_not_container(nxv *v);
 

@@ -95,14 +95,9 @@ static int grow(trace_state *s)
 static nxv *to_parameter(nxv *leaf, void *ctx)
 {
     trace_state *s = ctx;
-    nx_tensor *t = nxi_to_tensor(leaf);
+    nx_tensor *t = nxi_leaf_tensor(leaf);
     if (!t)
         return NULL;
-    nx_number num;
-    if (leaf->kind != NXV_TENSOR && nxi_number_of(leaf, &num) == 0)
-        t = nx_scalar(num, nx_type_of(t));   /* a plain s32/f32/c64 scalar, not a weak number */
-    if (!t)
-        return nxi_raise_from_nx();
     if (t->node)
         return nxi_raise("ArgumentError", "cannot pass a tensor expression as argument to defn, got: %s",
                          nxi_inspect_plain(leaf));
@@ -273,12 +268,9 @@ static nxv *leaf_node(nxv *leaf, void *ctx)
 static nxv *to_concrete(nxv *leaf, void *ctx)
 {
     trace_state *s = ctx;
-    nx_tensor *t = nxi_to_tensor(leaf);
+    nx_tensor *t = nxi_leaf_tensor(leaf);
     if (!t)
         return NULL;
-    nx_number num;
-    if (leaf->kind != NXV_TENSOR && nxi_number_of(leaf, &num) == 0 && !(t = nx_scalar(num, nx_type_of(t))))
-        return nxi_raise_from_nx();
     grow(s);
     s->args[s->n++] = t;
     return leaf;

@@ -22,12 +22,9 @@ typedef struct {
 static nxv *collect(nxv *leaf, void *ctx)
 {
     grad_call *g = ctx;
-    nx_tensor *t = nxi_to_tensor(leaf);
+    nx_tensor *t = nxi_leaf_tensor(leaf);
     if (!t)
         return NULL;
-    nx_number num;
-    if (leaf->kind != NXV_TENSOR && nxi_number_of(leaf, &num) == 0 && !(t = nx_scalar(num, nx_type_of(t))))
-        return nxi_raise_from_nx();
     if (g->n == MAX_VARS)
         return nxi_raise("ArgumentError", "grad: at most %d tensors can be differentiated at once", MAX_VARS);
     g->leaves[g->n++] = t;
