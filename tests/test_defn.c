@@ -270,3 +270,32 @@ Test(defn, errors)
     NXTEST_ERROR(NX_RUNTIME_ERROR, "cannot perform operations on a traced tensor (Nx.Defn.Expr) outside of its trace");
     nx_scope_end();
 }
+
+/* Scalars aligned against a traced operand become small concrete tensors that the front
+ * end records and then releases; a node must keep its own hold on their elements, so the
+ * graph still evaluates after the scope that made them has ended. */
+static nx_tensor *relu_in_inner_scope(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_scope_begin();
+    nx_tensor *r = nx_multiply(a[0], nx_select(nx_greater(a[0], NX_F(0)), NX_F(1), NX_F(0)));
+    return nx_scope_end_keep(r);
+}
+
+Test(defn, recorded_temporaries_outlive_their_scope)
+{
+    nx_scope_begin();
+    float in[] = { -2, 0.5f, 3, -0.25f }, want[] = { 0, 0.5f, 3, 0 };
+    nx_tensor *x = nx_from_data(in, NX_F32, NX_SHAPE(4));
+    nx_tensor *e = nx_jit(relu_in_inner_scope, NULL, x);
+    cr_assert_not_null(e, "%s", nx_error_message());
+    for (int round = 0; round < 2; round++) {   /* the second run reuses the same graph */
+        nx_tensor *y = nx_expr_eval(e, 1, (const nx_tensor *const[]){ x });
+        cr_assert_not_null(y, "%s", nx_error_message());
+        float got[4];
+        cr_assert_eq(nx_to_binary(y, got, sizeof got), (int64_t)(8 * sizeof got));
+        for (int i = 0; i < 4; i++)
+            cr_assert_float_eq(got[i], want[i], 0, "element %d", i);
+    }
+    nx_scope_end();
+}

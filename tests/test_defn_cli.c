@@ -137,3 +137,31 @@ Test(defn_cli, grad_against_closed_forms)
                        "{#Nx.Tensor<\n   f32\n   \n   Nx.Defn.Expr\n   parameter a:0   f32\n >, #Nx.Tensor<\n   f32\n"
                        "   \n   Nx.Defn.Expr\n   parameter a:0   f32\n   b = negate a    f32\n >}");
 }
+
+/* value_and_grad/3 (spec/grad.md §1.1): the value is fun's whole result, the gradient that
+ * of transform(result); outside a trace, inside jit, and as a returned function. */
+Test(defn_cli, value_and_grad_with_transform)
+{
+    char code[1024];
+    for (int seed = 1; seed <= 3; seed++) {
+        snprintf(code, sizeof code,
+                 "{x, _} = Nx.Random.uniform(Nx.Random.key(%d), -1.0, 1.0, shape: {3}, type: :f64)\n"
+                 "f = fn x -> {Nx.multiply(x, 3), Nx.sum(Nx.exp(x))} end\n"
+                 "{{p, l}, g} = Nx.Defn.value_and_grad(x, f, &elem(&1, 1))\n"
+                 "{{jp, jl}, jg} = Nx.Defn.jit(fn x -> Nx.Defn.value_and_grad(x, f, fn {_, l} -> l end) end).(x)\n"
+                 "{{_, _}, fg} = Nx.Defn.value_and_grad(f, &elem(&1, 1)).(x)\n"
+                 "Nx.all(Nx.stack([Nx.all_close(p, Nx.multiply(x, 3), rtol: 1.0e-14), "
+                 "Nx.all_close(l, Nx.sum(Nx.exp(x)), rtol: 1.0e-14), Nx.all_close(g, Nx.exp(x), rtol: 1.0e-14), "
+                 "Nx.all_close(jp, p), Nx.all_close(jl, l), Nx.all_close(jg, g), Nx.all_close(fg, g)]))",
+                 seed);
+        nxtest_expect_code(code, u8_true);
+    }
+    nxtest_expect_code("{{a, s}, g} = Nx.Defn.value_and_grad({1, 2}, fn {a, b} -> {a, Nx.add(Nx.tanh(a), Nx.pow(b, 2))} end, "
+                       "&elem(&1, 1))\n{a, s, g}",
+                       "{#Nx.Tensor<\n   s32\n   1\n >,\n #Nx.Tensor<\n   f32\n   4.7615943\n >,\n"
+                       " {#Nx.Tensor<\n    f32\n    0.41997433\n  >,\n  #Nx.Tensor<\n    f32\n    4.0\n  >}}");
+    nxtest_expect_code("Nx.Defn.value_and_grad(Nx.tensor(1.0), fn x -> {x, x} end, fn v -> v end)",
+                       "** (ArgumentError) unable to build tensor expression, expected a tensor or a number, got: "
+                       "{#Nx.Tensor<\n   f32\n   \n   Nx.Defn.Expr\n   parameter a:0   f32\n >, #Nx.Tensor<\n   f32\n"
+                       "   \n   Nx.Defn.Expr\n   parameter a:0   f32\n >}");
+}

@@ -188,6 +188,11 @@ static nxv *run(nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
     return nxi_map_leaves(exprs, to_result, &out);
 }
 
+nxv *nxi_jit_run(nxv *fun, int argc, nxv **argv)
+{
+    return run(fun, argc, argv, merged_opts(empty_list()), 0);
+}
+
 /* The closure jit returns: bound = {fun, opts, debug}. */
 static nxv *jitted(int argc, nxv **argv)
 {

@@ -2,17 +2,22 @@
  * grad(fun) / value_and_grad(fun) return a function of one argument; grad(x, fun) /
  * value_and_grad(x, fun) compute at x. The argument may be a container: its tensor leaves
  * are the variables and the gradient has its structure. The fn runs traced through the C
- * library's nx_value_and_grad_n, which differentiates the graph it records. Not yet:
- * value_and_grad/3's transform. */
+ * library's nx_value_and_grad_n, which differentiates the graph it records.
+ * value_and_grad/3 differentiates transform(fun(x)) and returns fun(x) itself, which may
+ * be any container: outside a trace the whole computation is jitted, so that container
+ * comes from the same single forward pass as the gradient. */
 #include <string.h>
 #include "cli/eval.h"
 #include "cli/nxlib_args.h"
+#include "core/tensor.h"
+#include "defn/node.h"
 #include "nx/defn.h"
 
 #define MAX_VARS 64
 
 typedef struct {
     nxv *fun, *arg;               /* the Elixir fn and its argument (a tensor or container) */
+    nxv *transform, *value;       /* value_and_grad/3: the transform (or NULL); fun's result */
     nx_tensor *leaves[MAX_VARS];  /* the argument's tensor leaves */
     nx_tensor *const *traced;     /* while fn runs: the traced stand-ins of the leaves */
     nx_tensor **results;          /* when rebuilding the structure: the gradients */
@@ -45,6 +50,28 @@ static nxv *next_result(nxv *leaf, void *ctx)
     return nxv_tensor(g->results[g->next++]);
 }
 
+/* fun's result outlives nx_value_and_grad_n's scope: its tensors are held, then handed to
+ * the caller's scope. */
+static nxv *hold_leaf(nxv *leaf, void *ctx)
+{
+    (void)ctx;
+    if (leaf->kind == NXV_TENSOR)
+        nx_retain(leaf->tensor);
+    return leaf;
+}
+
+static nxv *hand_over_leaf(nxv *leaf, void *ctx)
+{
+    (void)ctx;
+    if (leaf->kind != NXV_TENSOR)
+        return leaf;
+    if (leaf->tensor->scope_depth > 0)   /* a scope holds it already (a repeated leaf) */
+        nx_release(leaf->tensor);
+    else
+        nxscope_adopt(leaf->tensor);
+    return leaf;
+}
+
 /* The traced function: fn applied to the argument rebuilt from the traced leaves. */
 static nx_tensor *traced_fn(nx_tensor *const *args, void *ctx)
 {
@@ -53,6 +80,10 @@ static nx_tensor *traced_fn(nx_tensor *const *args, void *ctx)
     g->next = 0;
     nxv *arg = nxi_map_leaves(g->arg, next_traced, g);
     nxv *r = arg ? nxi_call_fun(g->fun, 1, &arg) : NULL;
+    if (r && g->transform) {
+        g->value = nxi_map_leaves(r, hold_leaf, NULL);
+        r = nxi_call_fun(g->transform, 1, &r);
+    }
     if (r && (r->kind == NXV_TUPLE || r->kind == NXV_MAP || r->kind == NXV_LIST))
         r = nxi_raise("ArgumentError", "unable to build tensor expression, expected a tensor or a number, got: %s",
                       nxi_inspect_plain(r));
@@ -62,16 +93,54 @@ static nx_tensor *traced_fn(nx_tensor *const *args, void *ctx)
     return t;
 }
 
-/* {value, grad} (with_value) or grad of fun at x. */
-static nxv *differentiate(nxv *x, nxv *fun, int with_value)
+static nxv *differentiate(nxv *x, nxv *fun, int with_value, nxv *transform);
+
+/* The function value_and_grad/3 jits: bound = {fun, transform}. */
+static nxv *transformed(int argc, nxv **argv)
 {
-    if (fun->kind != NXV_FUN || fun->fun.arity != 1)
+    (void)argc;
+    nxv *b = argv[0];
+    return differentiate(argv[1], b->tuple.items[0], 1, b->tuple.items[1]);
+}
+
+static nxv *builtin_fun(nxv *(*body)(int, nxv **), nxv *bound)
+{
+    nxv *v = nxi_alloc(sizeof *v);
+    memset(v, 0, sizeof *v);
+    v->kind = NXV_FUN;
+    v->fun.builtin = body;
+    v->fun.arity = 1;
+    v->fun.bound = bound;
+    return v;
+}
+
+static bool is_fun1(const nxv *f)
+{
+    return f->kind == NXV_FUN && f->fun.arity == 1;
+}
+
+/* {value, grad} (with_value) or grad of fun at x; with a transform, {fun(x), grad of
+ * transform(fun(x))}. */
+static nxv *differentiate(nxv *x, nxv *fun, int with_value, nxv *transform)
+{
+    if (!is_fun1(fun))
         return nxi_raise("ArgumentError", "expected a function of arity 1, got: %s", nxi_inspect_plain(fun));
-    grad_call g = { .fun = fun, .arg = x };
+    if (transform && !is_fun1(transform))
+        return nxi_raise("ArgumentError", "expected a function of arity 1, got: %s", nxi_inspect_plain(transform));
+    if (transform && nxdefn_tracing == 0) {
+        nxv **items = nxv_items(2);
+        items[0] = fun;
+        items[1] = transform;
+        return nxi_jit_run(builtin_fun(transformed, nxv_tuple(2, items)), 1, &x);
+    }
+    grad_call g = { .fun = fun, .arg = x, .transform = transform };
     if (!nxi_map_leaves(x, collect, &g))
         return NULL;
     nx_tensor *value = NULL, *grads[MAX_VARS];
-    if (nx_value_and_grad_n(traced_fn, &g, g.n, (const nx_tensor *const *)g.leaves, &value, grads) < 0)
+    int rc = nx_value_and_grad_n(traced_fn, &g, g.n, (const nx_tensor *const *)g.leaves, &value, grads);
+    if (g.value)
+        nxi_map_leaves(g.value, hand_over_leaf, NULL);
+    if (rc < 0)
         return g.raised ? NULL : nxi_raise_from_nx();
     g.results = grads;
     g.next = 0;
@@ -79,7 +148,7 @@ static nxv *differentiate(nxv *x, nxv *fun, int with_value)
     if (!grad || !with_value)
         return grad;
     nxv **pair = nxv_items(2);
-    pair[0] = nxv_tensor(value);
+    pair[0] = transform ? g.value : nxv_tensor(value);
     pair[1] = grad;
     return nxv_tuple(2, pair);
 }
@@ -89,26 +158,26 @@ static nxv *bound_grad(int argc, nxv **argv)
 {
     (void)argc;
     nxv *b = argv[0];
-    return differentiate(argv[1], b->tuple.items[0], b->tuple.items[1]->i != 0);
+    nxv *transform = b->tuple.items[2];
+    return differentiate(argv[1], b->tuple.items[0], b->tuple.items[1]->i != 0,
+                         transform->kind == NXV_FUN ? transform : NULL);
 }
 
+/* grad/1..2, value_and_grad/1..3: (x, fun[, transform]) computes; (fun[, transform])
+ * returns the one-argument function. */
 static nxv *make_grad(int argc, nxv **argv, int with_value)
 {
-    if (argc == 2)
-        return differentiate(argv[0], argv[1], with_value);
+    bool with_x = argc == 3 || (argc == 2 && argv[0]->kind != NXV_FUN);
+    if (with_x)
+        return differentiate(argv[0], argv[1], with_value, argc == 3 ? argv[2] : NULL);
     nxv *fun = argv[0];
-    if (fun->kind != NXV_FUN || fun->fun.arity != 1)
+    if (!is_fun1(fun))
         return nxi_raise("ArgumentError", "expected a function of arity 1, got: %s", nxi_inspect_plain(fun));
-    nxv **items = nxv_items(2);
+    nxv **items = nxv_items(3);
     items[0] = fun;
     items[1] = nxv_int(with_value);
-    nxv *v = nxi_alloc(sizeof *v);
-    memset(v, 0, sizeof *v);
-    v->kind = NXV_FUN;
-    v->fun.builtin = bound_grad;
-    v->fun.arity = 1;
-    v->fun.bound = nxv_tuple(2, items);
-    return v;
+    items[2] = argc == 2 ? argv[1] : nxv_nil();
+    return builtin_fun(bound_grad, nxv_tuple(3, items));
 }
 
 static nxv *grad(int argc, nxv **argv)
@@ -123,6 +192,6 @@ static nxv *value_and_grad(int argc, nxv **argv)
 
 const nxi_func nxi_grad_funcs[] = {
     { "Nx.Defn", "grad", 1, 2, grad },
-    { "Nx.Defn", "value_and_grad", 1, 2, value_and_grad },
+    { "Nx.Defn", "value_and_grad", 1, 3, value_and_grad },
     { 0 },
 };

@@ -54,6 +54,11 @@ static void disown(nx_tensor *t)
     t->scope_depth = 0;
 }
 
+void nxscope_disown(nx_tensor *t)
+{
+    disown(t);
+}
+
 static void end_scope(nx_tensor *keep)
 {
     if (overflow > 0) {

@@ -51,6 +51,8 @@ int nxtensor_check_inputs(const nx_tensor *const *in, int n);
 
 /* Scope bookkeeping (scope.c): registers a new tensor with the innermost scope. */
 void nxscope_adopt(nx_tensor *t);
+/* Takes t out of its scope: the caller now holds its one reference. */
+void nxscope_disown(nx_tensor *t);
 void nxtensor_destroy(nx_tensor *t);
 
 #endif

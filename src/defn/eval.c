@@ -210,9 +210,18 @@ static nx_tensor *materialize(const nxdefn_node *n)
         nx_release(t);
         return NULL;
     }
-    void *data = nxtensor_data(t);
-    for (int64_t i = 0; i < t->size; i++)
-        nxelem_write(t->type, data, i, n->value);
+    char *data = nxtensor_data(t);
+    int bits = nx_type_bits(t->type);
+    if (bits % 8 != 0 || t->size == 0) {   /* sub-byte types: element by element */
+        for (int64_t i = 0; i < t->size; i++)
+            nxelem_write(t->type, data, i, n->value);
+        return t;
+    }
+    /* One element, then copies of what is filled so far, doubling. */
+    size_t filled = (size_t)bits / 8, total = filled * (size_t)t->size;
+    nxelem_write(t->type, data, 0, n->value);
+    for (; filled < total; filled *= 2)
+        memcpy(data + filled, data, filled < total - filled ? filled : total - filled);
     return t;
 }
 

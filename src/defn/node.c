@@ -175,9 +175,20 @@ nxdefn_node *nxdefn_node_of(const nx_tensor *t)
         }
         return c;
     }
+    /* The node holds a private header on t's buffer rather than a reference to t: t may
+     * be a temporary of the scope that a front end releases after recording, and that
+     * release must not be mistaken for the scope's own. */
+    nx_tensor *alias = nxtensor_like(t, t->type);
+    if (!alias)
+        return NULL;
+    nxtensor_share_data(alias, t);
+    nxscope_disown(alias);
     nxdefn_node *n = nxdefn_node_new(NXN_TENSOR, &h, 0, NULL);
-    if (n)
-        n->tensor = nx_retain((nx_tensor *)t);
+    if (!n) {
+        nx_release(alias);
+        return NULL;
+    }
+    n->tensor = alias;
     return n;
 }
 

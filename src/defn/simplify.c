@@ -56,7 +56,8 @@ static bool same(const nxdefn_node *a, const nxdefn_node *b)
     switch (a->kind) {
     case NXN_PARAMETER: case NXN_ELEM: return a->pos == b->pos;
     case NXN_CONSTANT: return a->weak == b->weak && !memcmp(&a->value, &b->value, sizeof a->value);
-    case NXN_TENSOR: return a->tensor == b->tensor;
+    case NXN_TENSOR:   /* each node has its own header: the same elements are the same tensor */
+        return a->tensor->buf == b->tensor->buf && a->tensor->offset == b->tensor->offset;
     case NXN_KERNEL:
         return !memcmp(a->params, b->params, sizeof *a->params) &&
                (!a->kh == !b->kh) && (!a->kh || nxdefn_hdr_equal(a->kh, b->kh));

@@ -66,10 +66,33 @@ static nxcpu_chunk_fn *const int_rows[NX_TYPE_COUNT] = {
     [NX_S8] = rows_s8, [NX_S16] = rows_s16, [NX_S32] = rows_s32, [NX_S64] = rows_s64,
 };
 
+/* A real matrix times a vector: gemv, which reads the matrix once without gemm's packing.
+ * The matrix is stored rows x cols with leading dimension ld and used transposed or not. */
+static void real_gemv(nx_type type, enum CBLAS_TRANSPOSE t, int64_t rows, int64_t cols, const void *mat, int64_t ld,
+                      const void *x, int64_t incx, void *y, int64_t incy)
+{
+    if (type == NX_F32)
+        cblas_sgemv(CblasRowMajor, t, (blasint)rows, (blasint)cols, 1.0f, mat, (blasint)ld, x, (blasint)incx, 0.0f, y,
+                    (blasint)incy);
+    else
+        cblas_dgemv(CblasRowMajor, t, (blasint)rows, (blasint)cols, 1.0, mat, (blasint)ld, x, (blasint)incx, 0.0, y,
+                    (blasint)incy);
+}
+
 void nxcpu_gemm(nx_type type, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const void *a, int64_t lda,
                 const void *b, int64_t ldb, void *c, int64_t ldc)
 {
     enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;
+    bool real = type == NX_F32 || type == NX_F64;
+    if (real && n == 1 && m > 1) {   /* c = op(a) b, b a column of k */
+        real_gemv(type, ta, trans_a ? k : m, trans_a ? m : k, a, lda, b, trans_b ? 1 : ldb, c, ldc);
+        return;
+    }
+    if (real && m == 1 && n > 1) {   /* c = a op(b), i.e. cᵀ = op(b)ᵀ aᵀ */
+        real_gemv(type, trans_b ? CblasNoTrans : CblasTrans, trans_b ? n : k, trans_b ? k : n, b, ldb, a,
+                  trans_a ? lda : 1, c, 1);
+        return;
+    }
     blasint bm = (blasint)m, bn = (blasint)n, bk = (blasint)k, la = (blasint)lda, lb = (blasint)ldb, lc = (blasint)ldc;
     switch (type) {
     case NX_F32:

@@ -160,13 +160,17 @@ static inline void odometer_next(int nd, const int64_t *dims, const int64_t *str
     }
 }
 
-/* o[i] = m[i] ? a[i * sa] : b[i * sb] for elements of `w` bytes. */
+/* o[i] = m[i] ? a[i * sa] : b[i * sb] for elements of `w` bytes. Both sides are loaded
+ * before choosing, so the choice compiles to a blend rather than a branch that a random
+ * mask mispredicts half of the time. */
 static void select_run(unsigned char *o, const uint8_t *m, const unsigned char *a, int64_t sa,
                        const unsigned char *b, int64_t sb, int64_t n, size_t w)
 {
 #define SELECT_RUN(T) \
-    for (int64_t i = 0; i < n; i++) \
-        ((T *)o)[i] = m[i] ? ((const T *)a)[i * sa] : ((const T *)b)[i * sb];
+    for (int64_t i = 0; i < n; i++) { \
+        T on_true = ((const T *)a)[i * sa], on_false = ((const T *)b)[i * sb]; \
+        ((T *)o)[i] = m[i] ? on_true : on_false; \
+    }
     switch (w) {
     case 1: SELECT_RUN(uint8_t) break;
     case 2: SELECT_RUN(uint16_t) break;
