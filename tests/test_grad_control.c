@@ -454,3 +454,46 @@ Test(grad_control, while_grad_inside_jit)
     cr_assert_eq(v[1], 12.0);
     nx_scope_end();
 }
+
+/* ---------------------------------------------------------------- top_k inside a trace */
+
+static nx_tensor *topk_values(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    return nx_top_k(a[0], NULL, .k = 2);
+}
+
+static nx_tensor *topk_indices(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *idx = NULL;
+    return nx_top_k(a[0], &idx, .k = 3) ? idx : NULL;
+}
+
+Test(grad_control, top_k_traced)
+{
+    nx_scope_begin();
+    NXTEST_PRINTS(nx_jit(topk_values, NULL, nx_template(NX_SHAPE(2, 4), NX_F32)),
+                  "#Nx.Tensor<\n  f32[2][2]\n  \n  Nx.Defn.Expr\n"
+                  "  parameter a:0       f32[2][4]\n"
+                  "  b = top_k a, k: 2   f32[2][2]\n>");
+    nx_error_clear();
+    double d[12];
+    for (int i = 0; i < 12; i++)
+        d[i] = uniform(-3, 3);
+    d[3] = d[1];   /* a tie: the lower index first */
+    nx_tensor *x = nx_from_data(d, NX_F64, NX_SHAPE(3, 4));
+    nx_tensor *idx = NULL, *v = nx_top_k(x, &idx, .k = 3);
+    double want[9], got[9], wi[9], gi[9];
+    values(v, want, 9);
+    values(idx, wi, 9);
+    values(nx_jit_apply(topk_values, NULL, x), got, 6);
+    for (int r = 0; r < 3; r++)
+        for (int k = 0; k < 2; k++)
+            cr_assert_eq(got[r * 2 + k], want[r * 3 + k]);
+    nx_tensor *ti = nx_jit_apply(topk_indices, NULL, x);
+    cr_assert_eq(ti->type, NX_S32);
+    values(ti, gi, 9);
+    cr_assert_eq(memcmp(gi, wi, sizeof gi), 0);
+    nx_scope_end();
+}

@@ -69,7 +69,7 @@ int nxgrad_while(nxdefn_node *n, nx_tensor *const *g, nx_tensor **out);
 /* The rules of grad_rules_array.c (the table is in grad_rules.c). */
 nxgrad_rule nxgrad_gather, nxgrad_take, nxgrad_indexed_add, nxgrad_indexed_put, nxgrad_sort, nxgrad_fft,
     nxgrad_take_along_axis, nxgrad_cumulative_extremum, nxgrad_cumulative_product, nxgrad_window_sum,
-    nxgrad_window_extremum, nxgrad_triangular_solve, nxgrad_conv, nxgrad_window_scatter;
+    nxgrad_window_extremum, nxgrad_triangular_solve, nxgrad_conv, nxgrad_window_scatter, nxgrad_top_k;
 
 #ifdef NXGRAD_RULES
 #include "nx.h"

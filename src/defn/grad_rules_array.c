@@ -108,6 +108,18 @@ int nxgrad_take_along_axis(nxgrad_args *a)
     return OUT(0, scatter_along(&a->n->in[0]->h, Y, G, p->axis));
 }
 
+/* top_k (values): g scattered back to the positions the indices select, as Nx's default
+ * implementation (argsort + take_along_axis) differentiates. */
+int nxgrad_top_k(nxgrad_args *a)
+{
+    const int64_t *k = a->n->opts;
+    if (!k || a->n->opts_size != sizeof *k)
+        return nxerr_set(NX_RUNTIME_ERROR, "grad of top_k: unexpected options");
+    nx_tensor *idx = nx_slice_along_axis(nx_argsort(X, .axis = NX_AXIS(-1), .direction = NX_DESC, .stable = true), 0, *k,
+                                         .axis = NX_AXIS(-1));
+    return OUT(0, idx ? scatter_along(&a->n->in[0]->h, idx, G, X->rank - 1) : NULL);
+}
+
 /* cumulative_max, cumulative_min: each output's gradient goes to the position of its running
  * extremum (ties: the latest one; Nx's scan splits ties between the compared pairs). */
 int nxgrad_cumulative_extremum(nxgrad_args *a)
