@@ -230,6 +230,13 @@ static nx_tensor *f_top_k(nx_tensor *const *a, void *c)
     /* the indices take no gradient; they only weight the values here */
     return nx_sin(nx_multiply(v, nx_add(nx_as_type(idx, NX_F64), NX_F(1))));
 }
+UNARY(conv_fgroups, nx_sin(nx_conv(a[0], a[1], .feature_group_size = 2)))
+UNARY(conv_fgroups_opts, nx_sin(nx_conv(a[0], a[1], .feature_group_size = 3, .strides = NX_INTS(2), .padding = NX_PADDING_SAME,
+                                        .kernel_dilation = NX_INTS(2), .input_dilation = NX_INTS(1))))
+UNARY(conv_bgroups, nx_sin(nx_conv(a[0], a[1], .batch_group_size = 2)))
+UNARY(conv_bgroups_opts, nx_sin(nx_conv(a[0], a[1], .batch_group_size = 2, .strides = NX_INTS(1, 2), .padding = NX_PADDING_EXPLICIT,
+                                        .pads = NX_PAIRS({ 1, 0 }, { 0, 1 }), .input_dilation = NX_INTS(2, 1),
+                                        .kernel_dilation = NX_INTS(1, 2))))
 UNARY(wscatter_max, nx_sin(nx_window_scatter_max(a[0], a[1], a[2], NX_SHAPE(2, 2), .strides = NX_INTS(2, 2))))
 UNARY(wscatter_min, nx_sin(nx_window_scatter_min(a[0], a[1], a[2], NX_SHAPE(2, 3), .padding = NX_PADDING_SAME)))
 
@@ -292,6 +299,10 @@ static const gcase cases[] = {
     { "triangular_solve", f_tsolve_raw, 2, -1, 1, { "3x3,3x2", "3x3,3", "2x3x3,2x3x2" } },
     { "conv", f_conv, 2, -1, 1, { "1x1x5,1x1x2", "2x3x4x4,2x3x2x3", "2x2x3,3x2x2" } },
     { "conv", f_conv_opts, 2, -1, 1, { "1x2x5x4,3x2x2x2", "2x1x4x3,1x1x3x2", "1x1x6x6,2x1x2x3" } },
+    { "conv", f_conv_fgroups, 2, -1, 1, { "1x4x5,6x2x2", "2x2x4x3,4x1x2x2", "2x6x5,4x3x3" } },
+    { "conv", f_conv_fgroups_opts, 2, -1, 1, { "1x3x7,3x1x2", "2x6x6,6x2x3", "1x3x5,6x1x1" } },
+    { "conv", f_conv_bgroups, 2, -1, 1, { "4x2x5,4x2x2", "2x1x4x3,2x1x2x2", "6x3x5,4x3x3" } },
+    { "conv", f_conv_bgroups_opts, 2, -1, 1, { "4x2x5x4,4x2x2x2", "2x1x4x5,2x1x3x2", "6x3x3x4,6x3x2x1" } },
     { "conv", f_conv_perm, 2, -1, 1, { "1x5x2,3x2x2", "2x4x3,2x3x1", "1x6x1,3x1x2" } },
     { "window_scatter_max", f_wscatter_max, 3, -3, 3, { "4x4,2x2,s", "4x6,2x3,s", "2x2,1x1,s" } },
     { "window_scatter_min", f_wscatter_min, 3, -3, 3, { "3x3,3x3,s", "2x4,2x4,s", "4x2,4x2,s" } },

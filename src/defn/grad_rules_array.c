@@ -238,15 +238,55 @@ int nxgrad_triangular_solve(nxgrad_args *a)
 
 /* ---------------------------------------------------------------- conv (§4.7) */
 
+/* Axis `src` of t (size n * m, n major) split out: {.., n, m, ..}; then merged into axis dst
+ * (of the split shape) as its major part. Nx's reshape_axis_out_of / reshape_axis_into. */
+static nx_tensor *regroup(const nx_tensor *t, int src, int64_t n, int dst)
+{
+    if (!t)
+        return NULL;
+    int r = t->rank, perm[NX_MAX_RANK], m = 0;
+    nx_shape s = { .rank = r + 1 };
+    for (int i = 0, k = 0; i < r; i++) {
+        if (i == src) {
+            s.dims[k++] = n;
+            s.dims[k++] = t->dims[i] / n;
+        } else {
+            s.dims[k++] = t->dims[i];
+        }
+    }
+    /* the split axes are src (n) and src + 1; dst counts axes of the split shape */
+    for (int i = 0; i <= r; i++) {
+        if (i == src)
+            continue;
+        if (i == dst)
+            perm[m++] = src;
+        perm[m++] = i;
+    }
+    nx_tensor *x = nx_transpose(nx_reshape(t, s), .axes = axes_of(perm, m));
+    if (!x)
+        return NULL;
+    nx_shape out = { .rank = r };
+    for (int i = 0, k = 0; i < r + 1; i++) {
+        if (perm[i] == src) {
+            out.dims[k++] = x->dims[i] * x->dims[i + 1];
+            i++;
+        } else {
+            out.dims[k++] = x->dims[i];
+        }
+    }
+    return nx_reshape(x, out);
+}
+
 /* The kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I, k...}) with V = 1
- * dropped are nx_conv's defaults, so the rule is spec §4.7 with identity permutations. */
+ * dropped are nx_conv's defaults, so the rule is spec §4.7 with identity permutations;
+ * feature and batch groups regroup the kernel's output features into its input features. */
 int nxgrad_conv(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
     int nsp = p->conv.nsp, r = 2 + nsp;
-    if (X->dims[0] != 1 || p->conv.fgroups > 1 || p->conv.bgroups > 1)
-        return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with %s is not supported yet",
-                         X->dims[0] != 1 ? "vectorized operands" : "feature or batch groups");
+    int64_t fg = p->conv.fgroups > 1 ? p->conv.fgroups : 1, bg = p->conv.bgroups > 1 ? p->conv.bgroups : 1;
+    if (X->dims[0] != 1)
+        return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with vectorized operands is not supported yet");
     nx_shape xs = { .rank = r }, ks = { .rank = r }, gs = { .rank = r };
     for (int i = 0; i < r; i++) {
         xs.dims[i] = X->dims[i + 1];
@@ -258,6 +298,9 @@ int nxgrad_conv(nxgrad_args *a)
                         .input_dilation = { .n = nsp }, .kernel_dilation = { .n = nsp },
                         .kernel_permutation = { .n = r } };
     nx_conv_opts ko = lo;
+    lo.feature_group_size = bg > 1 ? bg : fg;
+    ko.feature_group_size = bg > 1 ? bg : 1;
+    ko.batch_group_size = bg > 1 ? 1 : fg;
     nx_axes rev = { .n = nsp };
     for (int i = 0; i < r; i++) {
         int sw = i == 0 ? 1 : i == 1 ? 0 : i;
@@ -282,8 +325,14 @@ int nxgrad_conv(nxgrad_args *a)
         rev.index[i] = 2 + i;
     }
     int rc = 0;
-    if (a->want[0])
-        rc |= OUT(0, nx_conv_(g, nx_reverse(k, .axes = rev), lo));
+    if (a->want[0]) {
+        int64_t groups = bg > 1 ? bg : fg;
+        nx_tensor *kk = groups > 1 ? regroup(k, 0, groups, 2) : k;
+        nx_tensor *xg = nx_conv_(g, nx_reverse(kk, .axes = rev), lo);
+        if (bg > 1)   /* {N / bg, bg * C, ..} back to {N, C, ..} */
+            xg = regroup(xg, 1, bg, 0);
+        rc |= OUT(0, xg);
+    }
     if (a->want[1])
         rc |= OUT(1, nx_conv_(x, g, ko));
     return rc;
