@@ -203,6 +203,11 @@ UNARY(window_sum_dil, nx_sin(nx_window_sum(a[0], NX_SHAPE(2, 2), .strides = NX_I
 UNARY(window_max, nx_sin(nx_window_max(a[0], NX_SHAPE(2, 2), .strides = NX_INTS(1, 2))))
 UNARY(window_min, nx_sin(nx_window_min(a[0], NX_SHAPE(2, 3), .padding = NX_PADDING_SAME)))
 UNARY(window_max_same, nx_sin(nx_window_max(a[0], NX_SHAPE(3, 2), .strides = NX_INTS(2, 1), .padding = NX_PADDING_SAME)))
+UNARY(window_max_dil, nx_sin(nx_window_max(a[0], NX_SHAPE(2, 2), .window_dilations = NX_INTS(2, 1))))
+UNARY(window_max_dil_opts, nx_sin(nx_window_max(a[0], NX_SHAPE(2, 3), .strides = NX_INTS(2, 1), .window_dilations = NX_INTS(1, 2),
+                                                 .padding = NX_PADDING_SAME)))
+UNARY(window_min_dil, nx_sin(nx_window_min(a[0], NX_SHAPE(3, 2), .strides = NX_INTS(1, 2), .window_dilations = NX_INTS(2, 2),
+                                            .padding = NX_PADDING_EXPLICIT, .pads = NX_PAIRS({ 1, 2 }, { 0, 1 }))))
 static nx_tensor *tri_matrix(const nx_tensor *m, bool upper)
 {
     /* a well-conditioned triangular operand: off-diagonal entries in [-1, 1] / n, diagonal 2 + x */
@@ -293,6 +298,9 @@ static const gcase cases[] = {
     { "window_max", f_window_max, 1, -3, 3, { "3x4", "4x5", "5x3" } },
     { "window_max", f_window_max_same, 1, 0.5, 3, { "3x4", "4x5", "5x3" } },
     { "window_min", f_window_min, 1, -3, -0.5, { "3x4", "4x5", "5x3" } },
+    { "window_max", f_window_max_dil, 1, -3, 3, { "3x4", "4x5", "5x3" } },
+    { "window_max", f_window_max_dil_opts, 1, 0.5, 3, { "3x5", "4x6", "5x4" } },
+    { "window_min", f_window_min_dil, 1, -3, -0.5, { "5x4", "6x5", "5x3" } },
     { "triangular_solve", f_tsolve, 2, -1, 1, { "3x3,3x2", "3x3,3", "2x3x3,2x3x2" } },
     { "triangular_solve", f_tsolve_upper_right, 2, -1, 1, { "3x3,2x3", "3x3,3", "2x3x3,2x4x3" } },
     { "triangular_solve", f_tsolve_transpose, 2, -1, 1, { "3x3,3x2", "3x3,3", "2x3x3,2x3x1" } },

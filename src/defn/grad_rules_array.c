@@ -163,17 +163,75 @@ int nxgrad_window_sum(nxgrad_args *a)
     return OUT(0, nx_window_sum(nx_pad(G, NX_F(0), pad), win, .window_dilations = dil));
 }
 
-/* window_max, window_min: each window's g goes to the element the scatter selects (no
- * dilation; padding cells hold 0 there, as in Nx, so a padded winner drops its g). */
+/* window_max, window_min with window dilations: x padded with 0 (as the scatter pads, so a
+ * padded winner drops its g), every window offset's strided slice compared with the
+ * window's extremum; the last offset that reaches it (Nx's reference) gets the window's g,
+ * spread back by the strides to its place in the padded x, then the padding cut off. */
+static int window_extremum_dilated(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    int r = X->rank;
+    bool max = a->n->op == NX_OP_window_max;
+    nx_padding pad = { .n = r };
+    nx_ints len = { .n = r }, stride = { .n = r };
+    nx_starts cut = { .n = r };
+    nx_ints xlen = { .n = r };
+    int64_t count = 1;
+    for (int i = 0; i < r; i++) {
+        int64_t span = (p->window.window[i] - 1) * p->window.dilation[i] + 1;
+        len.v[i] = (G->dims[i] - 1) * p->window.stride[i] + 1;
+        int64_t high = len.v[i] - 1 + span - X->dims[i] - p->window.low[i];
+        pad.v[i] = (nx_pad_axis){ p->window.low[i], high, 0 };
+        stride.v[i] = p->window.stride[i];
+        cut.v[i] = p->window.low[i];
+        xlen.v[i] = X->dims[i];
+        count *= p->window.window[i];
+    }
+    nx_tensor *xp = nx_pad(X, nx_as_type(NX_I(0), X->type), pad);
+    if (!xp)
+        return -1;
+    nx_tensor *best = NULL, *taken = NULL, *acc = NULL;
+    for (int pass = 0; pass < 2; pass++)
+        for (int64_t q = 0; q < count; q++) {
+            int64_t k = pass == 0 ? q : count - 1 - q;   /* the second pass from the last offset */
+            nx_starts st = { .n = r };
+            nx_padding place = { .n = r };
+            for (int64_t i = r - 1, rest = k; i >= 0; i--) {
+                int64_t off = (rest % p->window.window[i]) * p->window.dilation[i];
+                rest /= p->window.window[i];
+                st.v[i] = off;
+                place.v[i] = (nx_pad_axis){ off, xp->dims[i] - off - len.v[i], p->window.stride[i] - 1 };
+            }
+            nx_tensor *v = nx_slice(xp, st, len, .strides = stride);
+            if (pass == 0) {
+                best = !best ? v : max ? nx_max(best, v) : nx_min(best, v);
+                if (!best)
+                    return -1;
+                continue;
+            }
+            nx_tensor *hit = nx_equal(v, best);
+            nx_tensor *first = taken ? nx_logical_and(hit, nx_logical_not(taken)) : hit;
+            nx_tensor *part = nx_pad(nx_select(first, G, NX_F(0)), NX_F(0), place);
+            acc = acc ? nx_add(acc, part) : part;
+            taken = taken ? nx_logical_or(taken, hit) : hit;
+            if (!acc || !taken)
+                return -1;
+        }
+    return OUT(0, nx_slice(acc, cut, xlen));
+}
+
+/* window_max, window_min: each window's g goes to the element the scatter selects (padding
+ * cells hold 0 there, as in Nx, so a padded winner drops its g). */
 int nxgrad_window_extremum(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
     int r = X->rank;
     nx_shape win = { .rank = r };
     nx_window_scatter_opts o = { .strides = { .n = r }, .padding = NX_PADDING_EXPLICIT, .pads = { .n = r } };
-    for (int i = 0; i < r; i++) {
+    for (int i = 0; i < r; i++)
         if (p->window.dilation[i] != 1)
-            return nxerr_set(NX_ARGUMENT_ERROR, "grad of %s with window dilations is not supported yet", a->name);
+            return window_extremum_dilated(a);
+    for (int i = 0; i < r; i++) {
         win.dims[i] = p->window.window[i];
         o.strides.v[i] = p->window.stride[i];
         o.pads.v[i].low = p->window.low[i];
