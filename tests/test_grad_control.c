@@ -497,3 +497,42 @@ Test(grad_control, top_k_traced)
     cr_assert_eq(memcmp(gi, wi, sizeof gi), 0);
     nx_scope_end();
 }
+
+/* ---------------------------------------------------------------- constant outputs (spec §1.2) */
+
+static nx_tensor *a_number(nx_tensor *const *a, void *c)
+{
+    (void)a, (void)c;
+    return NX_I(10);
+}
+
+static nx_tensor *a_concrete(nx_tensor *const *a, void *c)
+{
+    (void)a;
+    return c;
+}
+
+Test(grad_control, constant_outputs)
+{
+    nx_scope_begin();
+    nx_tensor *t = nx_from_data(((float[]){ 1, 2, 3 }), NX_F32, NX_SHAPE(3)), *g[1], *v = NULL;
+    cr_assert_eq(nx_value_and_grad(a_number, NULL, &v, g, t), 0, "%s", nx_error_message());
+    double z[3];
+    values(g[0], z, 3);
+    cr_assert_eq(g[0]->type, NX_F32);
+    cr_assert(z[0] == 0 && z[1] == 0 && z[2] == 0);
+    cr_assert_eq(num(v), 10);
+    cr_assert_eq(nx_grad(a_concrete, nx_from_data(((float[]){ 1, 2 }), NX_F32, NX_SHAPE(2)), g, t), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "can only compute gradients of tensor expressions, got: #Nx.Tensor<\n  f32[2]\n  [1.0, 2.0]\n>");
+    nx_scope_end();
+}
+
+/* The same through the interpreter (src/cli/nxlib_grad.c). */
+Test(grad_control, constant_outputs_interpreter)
+{
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([1.0, 2.0, 3.0]), fn _ -> 10 end)",
+                       "#Nx.Tensor<\n  f32[3]\n  [0.0, 0.0, 0.0]\n>");
+    nxtest_expect_code("t = Nx.tensor([1.0, 2.0])\nNx.Defn.grad(t, fn _ -> t end)",
+                       "** (ArgumentError) can only compute gradients of tensor expressions, got: #Nx.Tensor<\n"
+                       "  f32[2]\n  [1.0, 2.0]\n>");
+}

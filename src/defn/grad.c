@@ -601,7 +601,16 @@ static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_t
         nxerr_set(NX_ARGUMENT_ERROR, "unable to build tensor expression, expected a tensor or a number, got: a tuple");
         goto out;
     }
-    if (!r->node) {   /* a concrete result is a constant (Nx's number output): zero gradients */
+    /* spec §1.2: a concrete tensor output is refused, a number is a constant. In C a scalar
+     * that no op recorded (a number, or a value folded from numbers inside the trace) counts
+     * as a number (§2.2: scalar tensors enter a graph as constants). */
+    if (!r->node && r->rank > 0) {
+        char *text = nx_inspect(r);
+        nxerr_set(NX_ARGUMENT_ERROR, "can only compute gradients of tensor expressions, got: %s", text ? text : "?");
+        nx_free(text);
+        goto out;
+    }
+    if (!r->node) {   /* a number is a constant: zero gradients */
         nxdefn_hdr h;
         nxdefn_hdr_of(&h, r);
         if (!(r = nxdefn_tensor(&h, nxdefn_node_of(r))))
