@@ -203,6 +203,11 @@ UNARY(window_sum_dil, nx_sin(nx_window_sum(a[0], NX_SHAPE(2, 2), .strides = NX_I
 UNARY(window_max, nx_sin(nx_window_max(a[0], NX_SHAPE(2, 2), .strides = NX_INTS(1, 2))))
 UNARY(window_min, nx_sin(nx_window_min(a[0], NX_SHAPE(2, 3), .padding = NX_PADDING_SAME)))
 UNARY(window_max_same, nx_sin(nx_window_max(a[0], NX_SHAPE(3, 2), .strides = NX_INTS(2, 1), .padding = NX_PADDING_SAME)))
+UNARY(window_max_dil, nx_sin(nx_window_max(a[0], NX_SHAPE(2, 2), .window_dilations = NX_INTS(2, 1))))
+UNARY(window_max_dil_opts, nx_sin(nx_window_max(a[0], NX_SHAPE(2, 3), .strides = NX_INTS(2, 1), .window_dilations = NX_INTS(1, 2),
+                                                 .padding = NX_PADDING_SAME)))
+UNARY(window_min_dil, nx_sin(nx_window_min(a[0], NX_SHAPE(3, 2), .strides = NX_INTS(1, 2), .window_dilations = NX_INTS(2, 2),
+                                            .padding = NX_PADDING_EXPLICIT, .pads = NX_PAIRS({ 1, 2 }, { 0, 1 }))))
 static nx_tensor *tri_matrix(const nx_tensor *m, bool upper)
 {
     /* a well-conditioned triangular operand: off-diagonal entries in [-1, 1] / n, diagonal 2 + x */
@@ -223,6 +228,20 @@ UNARY(conv_opts, nx_sin(nx_conv(a[0], a[1], .strides = NX_INTS(2, 1), .padding =
 UNARY(conv_perm, nx_sin(nx_conv(a[0], a[1], .input_permutation = NX_AXES(0, 2, 1), .kernel_permutation = NX_AXES(2, 1, 0),
                                 .output_permutation = NX_AXES(0, 2, 1), .padding = NX_PADDING_SAME)))
 
+static nx_tensor *f_top_k(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *idx = NULL, *v = nx_top_k(a[0], &idx, .k = 2);
+    /* the indices take no gradient; they only weight the values here */
+    return nx_sin(nx_multiply(v, nx_add(nx_as_type(idx, NX_F64), NX_F(1))));
+}
+UNARY(conv_fgroups, nx_sin(nx_conv(a[0], a[1], .feature_group_size = 2)))
+UNARY(conv_fgroups_opts, nx_sin(nx_conv(a[0], a[1], .feature_group_size = 3, .strides = NX_INTS(2), .padding = NX_PADDING_SAME,
+                                        .kernel_dilation = NX_INTS(2), .input_dilation = NX_INTS(1))))
+UNARY(conv_bgroups, nx_sin(nx_conv(a[0], a[1], .batch_group_size = 2)))
+UNARY(conv_bgroups_opts, nx_sin(nx_conv(a[0], a[1], .batch_group_size = 2, .strides = NX_INTS(1, 2), .padding = NX_PADDING_EXPLICIT,
+                                        .pads = NX_PAIRS({ 1, 0 }, { 0, 1 }), .input_dilation = NX_INTS(2, 1),
+                                        .kernel_dilation = NX_INTS(1, 2))))
 UNARY(wscatter_max, nx_sin(nx_window_scatter_max(a[0], a[1], a[2], NX_SHAPE(2, 2), .strides = NX_INTS(2, 2))))
 UNARY(wscatter_min, nx_sin(nx_window_scatter_min(a[0], a[1], a[2], NX_SHAPE(2, 3), .padding = NX_PADDING_SAME)))
 
@@ -279,16 +298,24 @@ static const gcase cases[] = {
     { "window_max", f_window_max, 1, -3, 3, { "3x4", "4x5", "5x3" } },
     { "window_max", f_window_max_same, 1, 0.5, 3, { "3x4", "4x5", "5x3" } },
     { "window_min", f_window_min, 1, -3, -0.5, { "3x4", "4x5", "5x3" } },
+    { "window_max", f_window_max_dil, 1, -3, 3, { "3x4", "4x5", "5x3" } },
+    { "window_max", f_window_max_dil_opts, 1, 0.5, 3, { "3x5", "4x6", "5x4" } },
+    { "window_min", f_window_min_dil, 1, -3, -0.5, { "5x4", "6x5", "5x3" } },
     { "triangular_solve", f_tsolve, 2, -1, 1, { "3x3,3x2", "3x3,3", "2x3x3,2x3x2" } },
     { "triangular_solve", f_tsolve_upper_right, 2, -1, 1, { "3x3,2x3", "3x3,3", "2x3x3,2x4x3" } },
     { "triangular_solve", f_tsolve_transpose, 2, -1, 1, { "3x3,3x2", "3x3,3", "2x3x3,2x3x1" } },
     { "triangular_solve", f_tsolve_raw, 2, -1, 1, { "3x3,3x2", "3x3,3", "2x3x3,2x3x2" } },
     { "conv", f_conv, 2, -1, 1, { "1x1x5,1x1x2", "2x3x4x4,2x3x2x3", "2x2x3,3x2x2" } },
     { "conv", f_conv_opts, 2, -1, 1, { "1x2x5x4,3x2x2x2", "2x1x4x3,1x1x3x2", "1x1x6x6,2x1x2x3" } },
+    { "conv", f_conv_fgroups, 2, -1, 1, { "1x4x5,6x2x2", "2x2x4x3,4x1x2x2", "2x6x5,4x3x3" } },
+    { "conv", f_conv_fgroups_opts, 2, -1, 1, { "1x3x7,3x1x2", "2x6x6,6x2x3", "1x3x5,6x1x1" } },
+    { "conv", f_conv_bgroups, 2, -1, 1, { "4x2x5,4x2x2", "2x1x4x3,2x1x2x2", "6x3x5,4x3x3" } },
+    { "conv", f_conv_bgroups_opts, 2, -1, 1, { "4x2x5x4,4x2x2x2", "2x1x4x5,2x1x3x2", "6x3x3x4,6x3x2x1" } },
     { "conv", f_conv_perm, 2, -1, 1, { "1x5x2,3x2x2", "2x4x3,2x3x1", "1x6x1,3x1x2" } },
     { "window_scatter_max", f_wscatter_max, 3, -3, 3, { "4x4,2x2,s", "4x6,2x3,s", "2x2,1x1,s" } },
     { "window_scatter_min", f_wscatter_min, 3, -3, 3, { "3x3,3x3,s", "2x4,2x4,s", "4x2,4x2,s" } },
     { "cumulative_sum", f_cumulative_sum, 1, -3, 3, { "2x3", "4", "2x1x2" } },
+    { "top_k", f_top_k, 1, -3, 3, { "2x3", "4", "2x1x5" } },
 };
 
 static const gcase *find_case(const char *op)
@@ -507,6 +534,7 @@ static nx_tensor *sorted(nx_tensor *const *a, void *c)
     return nx_top_k(a[0], &idx, .k = 2);
 }
 static nx_tensor *captured(nx_tensor *const *a, void *c) { (void)a; return nx_as_type(c, NX_F32); }
+static nx_tensor *captured_sum(nx_tensor *const *a, void *c) { return nx_add(nx_multiply(a[0], NX_F(0)), nx_sum(c)); }
 static nx_tensor *quot_unused(nx_tensor *const *a, void *c)
 {
     (void)c;
@@ -522,12 +550,17 @@ Test(grad, errors)
     NXTEST_ERROR(NX_ARGUMENT_ERROR, "cannot compute gradient for Nx.quotient/2.\n\n"
                  "If a floating point computation is acceptable, consider implementing floor division. "
                  "See the documentation of `Nx.quotient` for more details.");
-    cr_assert_eq(nx_grad(sorted, NULL, g, nx_from_data(((double[]){ 2, 1, 3, 4 }), NX_F64, NX_SHAPE(1, 1, 4))), -1);
-    NXTEST_ERROR(NX_ARGUMENT_ERROR, "Nx.top_k is not supported inside defn yet");
+    cr_assert_eq(nx_grad(sorted, NULL, g, nx_from_data(((double[]){ 2, 1, 3, 4 }), NX_F64, NX_SHAPE(1, 1, 4))), 0,
+                 "%s", nx_error_message());
+    double tk[4];
+    values(g[0], tk, 4);   /* top_k is differentiable: the two largest get 1 */
+    cr_assert(tk[0] == 0 && tk[1] == 0 && tk[2] == 1 && tk[3] == 1);
     nx_tensor *t = nx_from_data(((float[]){ 1, 2 }), NX_F32, NX_SHAPE(2));
     cr_assert_eq(nx_grad(quot_unused, NULL, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
     cr_assert_float_eq(num(g[0]), 1.0, 0);
-    cr_assert_eq(nx_grad(captured, t, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
+    cr_assert_eq(nx_grad(captured, t, g, nx_scalar(NX_FLOAT(3), NX_F64)), -1);   /* a concrete output */
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "can only compute gradients of tensor expressions, got: #Nx.Tensor<\n  f32[2]\n  [1.0, 2.0]\n>");
+    cr_assert_eq(nx_grad(captured_sum, t, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
     cr_assert_float_eq(num(g[0]), 0.0, 0);   /* a captured tensor is a constant */
     cr_assert_eq(nx_grad(NULL, NULL, g, t), -1);
     NXTEST_ERROR(NX_ARGUMENT_ERROR, "expected a function to differentiate, got: NULL");

@@ -92,8 +92,11 @@ NX_API int nx_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *co
  * (value_and_grad) the output itself. Outside a trace fn is traced over the arguments and
  * the value and gradients are evaluated; inside one they are expressions of the enclosing
  * trace. Gradients are f32 unless a rule promotes them (f64 inputs give f64); variables
- * the output does not depend on get f32 zeros. Returns 0, or -1 with an error (no
- * gradient rule: ArgumentError "grad of <op> is not supported yet"). */
+ * the output does not depend on get f32 zeros. Gradients flow through nx_cond (a cond over
+ * the same predicates holds the branch gradients) and nx_while (a rematerialising reverse
+ * loop). A concrete non-scalar output is Nx's ArgumentError "can only compute gradients of
+ * tensor expressions, got: ..."; a number output gives zeros. Returns 0, or -1 with an
+ * error (no gradient rule: ArgumentError "grad of <op> is not supported yet"). */
 NX_API int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args,
                                nx_tensor **value, nx_tensor **grads);
 NX_API int nx_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **grads);

@@ -76,7 +76,7 @@ static bool stops(const nxdefn_node *n)
 /* ---------------------------------------------------------------- tensors for rules */
 
 /* n as a tensor with names cleared and vectorized axes devectorized. */
-static nx_tensor *as_tensor(nxdefn_node *n)
+nx_tensor *nxgrad_tensor(nxdefn_node *n)
 {
     nx_tensor *t = nxdefn_tensor(&n->h, nxdefn_retain(n));
     if (!t)
@@ -213,7 +213,7 @@ static int custom_backward(nxdefn_node *n, nx_tensor *g, nx_tensor **out)
     const custom *c = n->opts;
     nx_tensor *in[NXGRAD_MAX_IN] = { 0 };
     for (int k = 1; k < n->nin; k++)
-        if (!(in[k - 1] = as_tensor(n->in[k])))
+        if (!(in[k - 1] = nxgrad_tensor(n->in[k])))
             return -1;
     int rc = c->fn(g, n->nin - 1, in, out, c->ctx);
     for (int k = 0; rc == 0 && k < n->nin - 1; k++)
@@ -232,9 +232,30 @@ typedef struct {
     nodemap map;
     bool *dep;             /* leads to a variable */
     nx_tensor **ct;        /* summed cotangent contributions */
+    nx_tensor ***slots;    /* tuple nodes (cond, while): one sum per leaf, from elem nodes */
+    int nvars;
+    nxdefn_node *const *vars;
 } pass;
 
-static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *vars)
+/* The operands the walk descends into: a cond's branch leaves count as its operands (its
+ * predicates carry no gradient, spec §6.1); custom_grad's expression does not. */
+static int operands(const nxdefn_node *n, int k, nxdefn_node **out)
+{
+    if (n->kind == NXN_COND) {
+        int per = n->cond->leaves, b = k / (per ? per : 1);
+        if (per == 0 || b > n->cond->nclauses)
+            return 0;
+        *out = n->cond->body[b][k % per];
+        return 1;
+    }
+    k += is_custom(n) ? 1 : 0;
+    if (k >= n->nin)
+        return 0;
+    *out = n->in[k];
+    return 1;
+}
+
+static int collect(pass *p, int nroots, nxdefn_node *const *roots, int nvars, nxdefn_node *const *vars)
 {
     size_t cap = 64;
     p->map.cap = 64;
@@ -245,7 +266,15 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
     p->nodes = nx_alloc(ncap * sizeof *p->nodes);
     if (!p->map.key || !p->map.val || !stack || !p->nodes)
         goto oom;
-    stack[top++] = root;
+    for (int i = 0; i < nroots + nvars; i++) {   /* the variables too: gradients may reach them from a cond */
+        if (top == cap) {
+            nxdefn_node **q = nxalloc_realloc(stack, (cap *= 2) * sizeof *q);
+            if (!q)
+                goto oom;
+            stack = q;
+        }
+        stack[top++] = i < nroots ? roots[i] : vars[i - nroots];
+    }
     while (top > 0) {
         nxdefn_node *n = stack[--top];
         size_t h = slot(&p->map, n);
@@ -277,14 +306,15 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
         }
         if (is_var(n, nvars, vars) || stops(n))
             continue;
-        for (int i = is_custom(n) ? 1 : 0; i < n->nin; i++) {
+        nxdefn_node *c;
+        for (int i = 0; operands(n, i, &c); i++) {
             if (top == cap) {
                 nxdefn_node **q = nxalloc_realloc(stack, (cap *= 2) * sizeof *q);
                 if (!q)
                     goto oom;
                 stack = q;
             }
-            stack[top++] = n->in[i];
+            stack[top++] = c;
         }
     }
     nx_free(stack);
@@ -293,18 +323,23 @@ static int collect(pass *p, nxdefn_node *root, int nvars, nxdefn_node *const *va
         p->map.val[slot(&p->map, p->nodes[i])] = i;
     p->dep = nxalloc_zeroed((size_t)p->count + 1, sizeof *p->dep);
     p->ct = nxalloc_zeroed((size_t)p->count + 1, sizeof *p->ct);
-    if (!p->dep || !p->ct)
+    p->slots = nxalloc_zeroed((size_t)p->count + 1, sizeof *p->slots);
+    if (!p->dep || !p->ct || !p->slots)
         return nxerr_oom(sizeof *p->ct), -1;
-    for (int i = 0; i < p->count; i++) {
-        nxdefn_node *n = p->nodes[i];
-        if (is_var(n, nvars, vars)) {
-            p->dep[i] = true;
-            continue;
+    for (int i = 0; i < p->count; i++)
+        p->dep[i] = is_var(p->nodes[i], nvars, vars);
+    /* Creation order is a topological order except for a cond's branch leaves (its casts
+     * come after the cond node): repeat until nothing changes. */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < p->count; i++) {
+            nxdefn_node *n = p->nodes[i], *c;
+            if (p->dep[i] || stops(n))
+                continue;
+            for (int k = 0; !p->dep[i] && operands(n, k, &c); k++)
+                p->dep[i] = p->dep[map_get(&p->map, c)];
+            changed |= p->dep[i];
         }
-        if (stops(n))
-            continue;
-        for (int k = is_custom(n) ? 1 : 0; k < n->nin && !p->dep[i]; k++)
-            p->dep[i] = p->dep[map_get(&p->map, n->in[k])];
     }
     return 0;
 oom:
@@ -314,6 +349,9 @@ oom:
 
 static void pass_free(pass *p)
 {
+    for (int i = 0; p->slots && i < p->count; i++)
+        nx_free(p->slots[i]);
+    nx_free(p->slots);
     nx_free(p->nodes);
     nx_free(p->map.key);
     nx_free(p->map.val);
@@ -338,6 +376,70 @@ static int contribute(pass *p, nxdefn_node *n, nx_tensor *c)
     return 0;
 }
 
+/* Adds c to leaf `leaf` of the tuple node t (an elem's cotangent, spec §2 "Tuples"). */
+static int contribute_slot(pass *p, nxdefn_node *t, int leaf, const nxdefn_hdr *lh, nx_tensor *c)
+{
+    int i = map_get(&p->map, t);
+    if (i < 0 || !p->dep[i] || leaf < 0 || leaf >= t->h.tuple)
+        return 0;
+    if (!p->slots[i] && !(p->slots[i] = nxalloc_zeroed((size_t)t->h.tuple, sizeof **p->slots)))
+        return nxerr_oom(sizeof **p->slots), -1;
+    nxdefn_hdr h = *lh;
+    h.vrank = 0;
+    if (!(c = nxgrad_unbroadcast(c, &h)))
+        return -1;
+    if (p->slots[i][leaf] && !(c = nx_add(p->slots[i][leaf], c)))
+        return -1;
+    p->slots[i][leaf] = c;
+    return 0;
+}
+
+/* The header of leaf l of a cond or while node. */
+static nxdefn_hdr leaf_hdr(const nxdefn_node *n, int l)
+{
+    nxdefn_hdr h = n->kind == NXN_COND ? n->cond->body[0][l]->h : n->in[l]->h;
+    h.vrank = 0;
+    return h;
+}
+
+/* cond and while (spec §6): the cotangent of every leaf (zeros where none arrived), then
+ * grad_control.c's rule. */
+static int backward_control(pass *p, int i)
+{
+    nxdefn_node *n = p->nodes[i];
+    int leaves = n->kind == NXN_COND ? n->cond->leaves : n->loop->leaves, rc = -1;
+    nx_tensor **g = nxalloc_zeroed((size_t)leaves + 1, sizeof *g);
+    nx_tensor **out = nxalloc_zeroed((size_t)(leaves > p->nvars ? leaves : p->nvars) + 1, sizeof *out);
+    if (!g || !out) {
+        nxerr_oom(sizeof *g);
+        goto done;
+    }
+    for (int l = 0; l < leaves; l++) {
+        nxdefn_hdr h = leaf_hdr(n, l);
+        g[l] = n->h.type != NX_TYPE_NONE ? p->ct[i] : p->slots[i] ? p->slots[i][l] : NULL;
+        if (!g[l] && !(g[l] = nxgrad_zeros(&h)))
+            goto done;
+    }
+    if (n->kind == NXN_COND) {
+        if (nxgrad_cond(n, g, p->nvars, p->vars, out) < 0)
+            goto done;
+        for (int v = 0; v < p->nvars; v++)
+            if (out[v] && contribute(p, p->vars[v], out[v]) < 0)
+                goto done;
+    } else {
+        if (nxgrad_while(n, g, out) < 0)
+            goto done;
+        for (int l = 0; l < leaves; l++)
+            if (out[l] && contribute(p, n->in[l], out[l]) < 0)
+                goto done;
+    }
+    rc = 0;
+done:
+    nx_free(g);
+    nx_free(out);
+    return rc;
+}
+
 /* Applies node i's rule to its cotangent. */
 static int backward(pass *p, int i)
 {
@@ -357,6 +459,11 @@ static int backward(pass *p, int i)
     }
     case NXN_VIEW:
         return contribute(p, n->in[0], reshaped(g, n->in[0]->h.rank, n->in[0]->h.dims));
+    case NXN_ELEM:
+        return contribute_slot(p, n->in[0], n->pos, &n->h, g);
+    case NXN_COND:
+    case NXN_WHILE:
+        return backward_control(p, i);
     case NXN_KERNEL:
     case NXN_CALL:
         break;
@@ -375,7 +482,7 @@ static int backward(pass *p, int i)
     }
     if (n->nin > NXGRAD_MAX_IN)
         return nxerr_set(NX_ARGUMENT_ERROR, "too many operands (%d) for grad of %s", n->nin, a.name);
-    if (!(a.ans = as_tensor(n)))
+    if (!(a.ans = nxgrad_tensor(n)))
         return -1;
     a.g = g;
     if (n->kh) {   /* a view was folded into the operation: back to the kernel's header */
@@ -383,7 +490,7 @@ static int backward(pass *p, int i)
             return -1;
     }
     for (int k = 0; k < n->nin; k++) {
-        if (!(a.x[k] = as_tensor(n->in[k])))
+        if (!(a.x[k] = nxgrad_tensor(n->in[k])))
             return -1;
         a.want[k] = p->dep[map_get(&p->map, n->in[k])];
     }
@@ -395,33 +502,46 @@ static int backward(pass *p, int i)
     return 0;
 }
 
-int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads)
+int nxgrad_reverse_multi(int nout, nx_tensor *const *outs, nx_tensor *const *seeds, int n, nxdefn_node *const *vars,
+                         nx_tensor **grads, bool *reached)
 {
     for (int i = 0; i < n; i++)
         grads[i] = NULL;
-    pass p = { 0 };
+    pass p = { .nvars = n, .vars = vars };
     int rc = -1;
-    for (int i = 0; i < n; i++)   /* Nx gives one gradient per vectorized entry of the output */
-        if (out->vrank > vars[i]->h.vrank)
-            return nxerr_set(NX_ARGUMENT_ERROR, "grad of a vectorized output with respect to a variable without "
-                             "its vectorized axes is not supported yet");
-    if (collect(&p, out->node, n, vars) < 0)
+    nxdefn_node *roots[64] = { 0 };
+    if (nout > 64)
+        return nxerr_set(NX_ARGUMENT_ERROR, "grad of more than 64 outputs at once");
+    for (int k = 0; k < nout; k++) {
+        roots[k] = outs[k]->node;
+        for (int i = 0; i < n; i++)   /* Nx gives one gradient per vectorized entry of the output */
+            if (outs[k]->vrank > vars[i]->h.vrank)
+                return nxerr_set(NX_ARGUMENT_ERROR, "grad of a vectorized output with respect to a variable without "
+                                 "its vectorized axes is not supported yet");
+    }
+    if (collect(&p, nout, roots, n, vars) < 0)
         goto done;
-    int root = map_get(&p.map, out->node);
-    if (p.dep[root]) {
-        nx_shape s = { .rank = out->rank };
-        memcpy(s.dims, out->dims, (size_t)out->rank * sizeof *out->dims);
-        if (!(p.ct[root] = nx_broadcast(nx_scalar(NX_FLOAT(1), NX_F32), s)))
+    for (int k = 0; k < nout; k++) {   /* the seeds: ones (f32) unless given */
+        nx_tensor *s = seeds ? seeds[k] : NULL;
+        if (!s) {
+            nx_shape sh = { .rank = outs[k]->rank };
+            memcpy(sh.dims, outs[k]->dims, (size_t)outs[k]->rank * sizeof *outs[k]->dims);
+            if (!(s = nx_broadcast(nx_scalar(NX_FLOAT(1), NX_F32), sh)))
+                goto done;
+        }
+        if (contribute(&p, roots[k], s) < 0)
             goto done;
     }
     for (int i = p.count - 1; i >= 0; i--)
-        if (p.dep[i] && p.ct[i] && !is_var(p.nodes[i], n, vars) && backward(&p, i) < 0)
+        if (p.dep[i] && (p.ct[i] || p.slots[i]) && !is_var(p.nodes[i], n, vars) && backward(&p, i) < 0)
             goto done;
     for (int i = 0; i < n; i++) {
         int k = map_get(&p.map, vars[i]);
         nxdefn_hdr h = vars[i]->h;
         h.vrank = 0;
         nx_tensor *g = k >= 0 ? p.ct[k] : NULL;
+        if (reached)
+            reached[i] = g != NULL;
         grads[i] = g ? nxgrad_unbroadcast(g, &h) : nxgrad_zeros(&h);
         if (grads[i] && !grads[i]->node) {   /* a constant gradient: an expression too */
             nxdefn_hdr_of(&h, grads[i]);
@@ -436,6 +556,22 @@ int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_ten
 done:
     pass_free(&p);
     return rc;
+}
+
+int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads)
+{
+    return nxgrad_reverse_multi(1, (nx_tensor *const *)&out, NULL, n, vars, grads, NULL);
+}
+
+bool nxgrad_reaches(int nroots, nxdefn_node *const *roots, nxdefn_node *var)
+{
+    pass p = { 0 };
+    bool r = false;
+    if (collect(&p, nroots, roots, 1, &var) == 0)
+        for (int k = 0; k < nroots && !r; k++)
+            r = p.dep[map_get(&p.map, roots[k])];
+    pass_free(&p);
+    return r;
 }
 
 /* ---------------------------------------------------------------- the public API */
@@ -465,7 +601,16 @@ static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_t
         nxerr_set(NX_ARGUMENT_ERROR, "unable to build tensor expression, expected a tensor or a number, got: a tuple");
         goto out;
     }
-    if (!r->node) {   /* a concrete result is a constant (Nx's number output): zero gradients */
+    /* spec §1.2: a concrete tensor output is refused, a number is a constant. In C a scalar
+     * that no op recorded (a number, or a value folded from numbers inside the trace) counts
+     * as a number (§2.2: scalar tensors enter a graph as constants). */
+    if (!r->node && r->rank > 0) {
+        char *text = nx_inspect(r);
+        nxerr_set(NX_ARGUMENT_ERROR, "can only compute gradients of tensor expressions, got: %s", text ? text : "?");
+        nx_free(text);
+        goto out;
+    }
+    if (!r->node) {   /* a number is a constant: zero gradients */
         nxdefn_hdr h;
         nxdefn_hdr_of(&h, r);
         if (!(r = nxdefn_tensor(&h, nxdefn_node_of(r))))

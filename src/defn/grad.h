@@ -49,11 +49,27 @@ nx_tensor *nxgrad_zeros(const nxdefn_hdr *h);
 /* The gradient expressions of out with respect to the nodes vars[0..n): grads[i] new
  * tensors (f32 zeros when unconnected). Runs while tracing; 0 or -1 with an error. */
 int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads);
+/* The same for several outputs outs[0..nout) seeded with seeds[k] (NULL, or a NULL entry:
+ * f32 ones of that output's shape); reached[i] (when given) tells whether any output
+ * depends on vars[i]. */
+int nxgrad_reverse_multi(int nout, nx_tensor *const *outs, nx_tensor *const *seeds, int n, nxdefn_node *const *vars,
+                         nx_tensor **grads, bool *reached);
+/* Whether any of roots[0..n) depends on var (through cond branches too). */
+bool nxgrad_reaches(int nroots, nxdefn_node *const *roots, nxdefn_node *var);
+/* n as a tensor for rules: names cleared, vectorized axes devectorized. */
+nx_tensor *nxgrad_tensor(nxdefn_node *n);
+
+/* Control flow (grad_control.c, spec §6), given the cotangents g[l] of every leaf.
+ * cond: out[v] is the contribution to vars[v] (NULL: none), from a new cond over the
+ * same predicates whose branches hold the branch gradients. while: out[l] is the
+ * contribution to initial leaf l, from a counting loop and a rematerialising reverse loop. */
+int nxgrad_cond(nxdefn_node *n, nx_tensor *const *g, int nvars, nxdefn_node *const *vars, nx_tensor **out);
+int nxgrad_while(nxdefn_node *n, nx_tensor *const *g, nx_tensor **out);
 
 /* The rules of grad_rules_array.c (the table is in grad_rules.c). */
 nxgrad_rule nxgrad_gather, nxgrad_take, nxgrad_indexed_add, nxgrad_indexed_put, nxgrad_sort, nxgrad_fft,
     nxgrad_take_along_axis, nxgrad_cumulative_extremum, nxgrad_cumulative_product, nxgrad_window_sum,
-    nxgrad_window_extremum, nxgrad_triangular_solve, nxgrad_conv, nxgrad_window_scatter;
+    nxgrad_window_extremum, nxgrad_triangular_solve, nxgrad_conv, nxgrad_window_scatter, nxgrad_top_k;
 
 #ifdef NXGRAD_RULES
 #include "nx.h"

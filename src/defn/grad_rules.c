@@ -443,7 +443,6 @@ typedef struct {
 #define RULE(n, f) { #n, NXGRAD_RULE, f }
 #define ZERO(n) { #n, NXGRAD_ZERO, NULL }
 #define FAILS(n) { #n, NXGRAD_ERROR, NULL }
-#define MISSING(n) { #n, NXGRAD_MISSING, NULL }
 
 static const entry table[] = {
     /* element-wise unary (§4.1) */
@@ -469,6 +468,7 @@ static const entry table[] = {
     RULE(window_sum, nxgrad_window_sum), RULE(window_max, nxgrad_window_extremum), RULE(window_min, nxgrad_window_extremum),
     RULE(triangular_solve, nxgrad_triangular_solve), RULE(conv, nxgrad_conv),
     RULE(window_scatter_max, nxgrad_window_scatter), RULE(window_scatter_min, nxgrad_window_scatter),
+    RULE(top_k, nxgrad_top_k),
     /* the zero-gradient set (§5.1): never entered */
     ZERO(iota), ZERO(eye), ZERO(all), ZERO(any), ZERO(argmax), ZERO(argmin), ZERO(argsort),
     ZERO(bitwise_and), ZERO(bitwise_or), ZERO(bitwise_xor), ZERO(bitwise_not), ZERO(left_shift),
@@ -478,8 +478,6 @@ static const entry table[] = {
     ZERO(less), ZERO(less_equal),
     /* Nx refuses (§5.2) */
     FAILS(quotient), FAILS(window_product),
-    /* differentiable in Nx, no rule in nxc yet: an error on a differentiated path */
-    MISSING(top_k),
 };
 
 nxgrad_status nxgrad_status_of(const char *name, nxgrad_rule **rule)

@@ -108,6 +108,18 @@ int nxgrad_take_along_axis(nxgrad_args *a)
     return OUT(0, scatter_along(&a->n->in[0]->h, Y, G, p->axis));
 }
 
+/* top_k (values): g scattered back to the positions the indices select, as Nx's default
+ * implementation (argsort + take_along_axis) differentiates. */
+int nxgrad_top_k(nxgrad_args *a)
+{
+    const int64_t *k = a->n->opts;
+    if (!k || a->n->opts_size != sizeof *k)
+        return nxerr_set(NX_RUNTIME_ERROR, "grad of top_k: unexpected options");
+    nx_tensor *idx = nx_slice_along_axis(nx_argsort(X, .axis = NX_AXIS(-1), .direction = NX_DESC, .stable = true), 0, *k,
+                                         .axis = NX_AXIS(-1));
+    return OUT(0, idx ? scatter_along(&a->n->in[0]->h, idx, G, X->rank - 1) : NULL);
+}
+
 /* cumulative_max, cumulative_min: each output's gradient goes to the position of its running
  * extremum (ties: the latest one; Nx's scan splits ties between the compared pairs). */
 int nxgrad_cumulative_extremum(nxgrad_args *a)
@@ -151,17 +163,75 @@ int nxgrad_window_sum(nxgrad_args *a)
     return OUT(0, nx_window_sum(nx_pad(G, NX_F(0), pad), win, .window_dilations = dil));
 }
 
-/* window_max, window_min: each window's g goes to the element the scatter selects (no
- * dilation; padding cells hold 0 there, as in Nx, so a padded winner drops its g). */
+/* window_max, window_min with window dilations: x padded with 0 (as the scatter pads, so a
+ * padded winner drops its g), every window offset's strided slice compared with the
+ * window's extremum; the last offset that reaches it (Nx's reference) gets the window's g,
+ * spread back by the strides to its place in the padded x, then the padding cut off. */
+static int window_extremum_dilated(nxgrad_args *a)
+{
+    const nxop_params *p = a->n->params;
+    int r = X->rank;
+    bool max = a->n->op == NX_OP_window_max;
+    nx_padding pad = { .n = r };
+    nx_ints len = { .n = r }, stride = { .n = r };
+    nx_starts cut = { .n = r };
+    nx_ints xlen = { .n = r };
+    int64_t count = 1;
+    for (int i = 0; i < r; i++) {
+        int64_t span = (p->window.window[i] - 1) * p->window.dilation[i] + 1;
+        len.v[i] = (G->dims[i] - 1) * p->window.stride[i] + 1;
+        int64_t high = len.v[i] - 1 + span - X->dims[i] - p->window.low[i];
+        pad.v[i] = (nx_pad_axis){ p->window.low[i], high, 0 };
+        stride.v[i] = p->window.stride[i];
+        cut.v[i] = p->window.low[i];
+        xlen.v[i] = X->dims[i];
+        count *= p->window.window[i];
+    }
+    nx_tensor *xp = nx_pad(X, nx_as_type(NX_I(0), X->type), pad);
+    if (!xp)
+        return -1;
+    nx_tensor *best = NULL, *taken = NULL, *acc = NULL;
+    for (int pass = 0; pass < 2; pass++)
+        for (int64_t q = 0; q < count; q++) {
+            int64_t k = pass == 0 ? q : count - 1 - q;   /* the second pass from the last offset */
+            nx_starts st = { .n = r };
+            nx_padding place = { .n = r };
+            for (int64_t i = r - 1, rest = k; i >= 0; i--) {
+                int64_t off = (rest % p->window.window[i]) * p->window.dilation[i];
+                rest /= p->window.window[i];
+                st.v[i] = off;
+                place.v[i] = (nx_pad_axis){ off, xp->dims[i] - off - len.v[i], p->window.stride[i] - 1 };
+            }
+            nx_tensor *v = nx_slice(xp, st, len, .strides = stride);
+            if (pass == 0) {
+                best = !best ? v : max ? nx_max(best, v) : nx_min(best, v);
+                if (!best)
+                    return -1;
+                continue;
+            }
+            nx_tensor *hit = nx_equal(v, best);
+            nx_tensor *first = taken ? nx_logical_and(hit, nx_logical_not(taken)) : hit;
+            nx_tensor *part = nx_pad(nx_select(first, G, NX_F(0)), NX_F(0), place);
+            acc = acc ? nx_add(acc, part) : part;
+            taken = taken ? nx_logical_or(taken, hit) : hit;
+            if (!acc || !taken)
+                return -1;
+        }
+    return OUT(0, nx_slice(acc, cut, xlen));
+}
+
+/* window_max, window_min: each window's g goes to the element the scatter selects (padding
+ * cells hold 0 there, as in Nx, so a padded winner drops its g). */
 int nxgrad_window_extremum(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
     int r = X->rank;
     nx_shape win = { .rank = r };
     nx_window_scatter_opts o = { .strides = { .n = r }, .padding = NX_PADDING_EXPLICIT, .pads = { .n = r } };
-    for (int i = 0; i < r; i++) {
+    for (int i = 0; i < r; i++)
         if (p->window.dilation[i] != 1)
-            return nxerr_set(NX_ARGUMENT_ERROR, "grad of %s with window dilations is not supported yet", a->name);
+            return window_extremum_dilated(a);
+    for (int i = 0; i < r; i++) {
         win.dims[i] = p->window.window[i];
         o.strides.v[i] = p->window.stride[i];
         o.pads.v[i].low = p->window.low[i];
@@ -226,15 +296,55 @@ int nxgrad_triangular_solve(nxgrad_args *a)
 
 /* ---------------------------------------------------------------- conv (§4.7) */
 
+/* Axis `src` of t (size n * m, n major) split out: {.., n, m, ..}; then merged into axis dst
+ * (of the split shape) as its major part. Nx's reshape_axis_out_of / reshape_axis_into. */
+static nx_tensor *regroup(const nx_tensor *t, int src, int64_t n, int dst)
+{
+    if (!t)
+        return NULL;
+    int r = t->rank, perm[NX_MAX_RANK], m = 0;
+    nx_shape s = { .rank = r + 1 };
+    for (int i = 0, k = 0; i < r; i++) {
+        if (i == src) {
+            s.dims[k++] = n;
+            s.dims[k++] = t->dims[i] / n;
+        } else {
+            s.dims[k++] = t->dims[i];
+        }
+    }
+    /* the split axes are src (n) and src + 1; dst counts axes of the split shape */
+    for (int i = 0; i <= r; i++) {
+        if (i == src)
+            continue;
+        if (i == dst)
+            perm[m++] = src;
+        perm[m++] = i;
+    }
+    nx_tensor *x = nx_transpose(nx_reshape(t, s), .axes = axes_of(perm, m));
+    if (!x)
+        return NULL;
+    nx_shape out = { .rank = r };
+    for (int i = 0, k = 0; i < r + 1; i++) {
+        if (perm[i] == src) {
+            out.dims[k++] = x->dims[i] * x->dims[i + 1];
+            i++;
+        } else {
+            out.dims[k++] = x->dims[i];
+        }
+    }
+    return nx_reshape(x, out);
+}
+
 /* The kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I, k...}) with V = 1
- * dropped are nx_conv's defaults, so the rule is spec §4.7 with identity permutations. */
+ * dropped are nx_conv's defaults, so the rule is spec §4.7 with identity permutations;
+ * feature and batch groups regroup the kernel's output features into its input features. */
 int nxgrad_conv(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
     int nsp = p->conv.nsp, r = 2 + nsp;
-    if (X->dims[0] != 1 || p->conv.fgroups > 1 || p->conv.bgroups > 1)
-        return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with %s is not supported yet",
-                         X->dims[0] != 1 ? "vectorized operands" : "feature or batch groups");
+    int64_t fg = p->conv.fgroups > 1 ? p->conv.fgroups : 1, bg = p->conv.bgroups > 1 ? p->conv.bgroups : 1;
+    if (X->dims[0] != 1)
+        return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with vectorized operands is not supported yet");
     nx_shape xs = { .rank = r }, ks = { .rank = r }, gs = { .rank = r };
     for (int i = 0; i < r; i++) {
         xs.dims[i] = X->dims[i + 1];
@@ -246,6 +356,9 @@ int nxgrad_conv(nxgrad_args *a)
                         .input_dilation = { .n = nsp }, .kernel_dilation = { .n = nsp },
                         .kernel_permutation = { .n = r } };
     nx_conv_opts ko = lo;
+    lo.feature_group_size = bg > 1 ? bg : fg;
+    ko.feature_group_size = bg > 1 ? bg : 1;
+    ko.batch_group_size = bg > 1 ? 1 : fg;
     nx_axes rev = { .n = nsp };
     for (int i = 0; i < r; i++) {
         int sw = i == 0 ? 1 : i == 1 ? 0 : i;
@@ -270,8 +383,14 @@ int nxgrad_conv(nxgrad_args *a)
         rev.index[i] = 2 + i;
     }
     int rc = 0;
-    if (a->want[0])
-        rc |= OUT(0, nx_conv_(g, nx_reverse(k, .axes = rev), lo));
+    if (a->want[0]) {
+        int64_t groups = bg > 1 ? bg : fg;
+        nx_tensor *kk = groups > 1 ? regroup(k, 0, groups, 2) : k;
+        nx_tensor *xg = nx_conv_(g, nx_reverse(kk, .axes = rev), lo);
+        if (bg > 1)   /* {N / bg, bg * C, ..} back to {N, C, ..} */
+            xg = regroup(xg, 1, bg, 0);
+        rc |= OUT(0, xg);
+    }
     if (a->want[1])
         rc |= OUT(1, nx_conv_(x, g, ko));
     return rc;

@@ -3,7 +3,9 @@
  * and names. Vectorized tensors sort along their inner axes. The kernels sort every
  * stored real type as it is stored, so values come back bit for bit; 2- and 4-bit
  * integers go through 8 bits (exactly). No comparisons here. */
+#include <stdio.h>
 #include "core/shape.h"
+#include "defn/node.h"
 #include "ops/front.h"
 
 /* The type a kernel receives for t: 2- and 4-bit integers widen to 8 bits. */
@@ -88,6 +90,28 @@ nx_tensor *nx_argsort_(const nx_tensor *t, nx_argsort_opts o)
     return as_type_of(run_sort(NX_OP_argsort, t, written, &p), want);
 }
 
+static nx_tensor *call_top_k(const nx_tensor *const *in, const void *opts)
+{
+    return nx_top_k_(in[0], NULL, (nx_top_k_opts){ .k = *(const int64_t *)opts });
+}
+
+/* Traced: Nx's default composite (argsort descending, stable, the first k, then
+ * take_along_axis) gives the indices; the values are one `top_k` node over t, evaluated
+ * by the kernel and differentiated through the indices (src/defn/grad_rules_array.c). */
+static nx_tensor *traced_top_k(const nx_tensor *t, nx_tensor **indices, int64_t k)
+{
+    nx_tensor *idx = nx_slice_along_axis(nx_argsort(t, .axis = NX_AXIS(-1), .direction = NX_DESC, .stable = true), 0, k,
+                                         .axis = NX_AXIS(-1));
+    nx_tensor *values = idx ? nx_take_along_axis(t, idx, .axis = NX_AXIS(-1)) : NULL;
+    char text[48];
+    snprintf(text, sizeof text, "%%0, k: %lld", (long long)k);
+    if (values && nxdefn_traced(values))
+        values = nxdefn_wrap(values, "top_k", text, call_top_k, &k, sizeof k, &t, 1);
+    if (values && indices)
+        *indices = idx;
+    return values;
+}
+
 nx_tensor *nx_top_k_(const nx_tensor *t, nx_tensor **indices, nx_top_k_opts o)
 {
     if (indices)
@@ -107,6 +131,8 @@ nx_tensor *nx_top_k_(const nx_tensor *t, nx_tensor **indices, nx_top_k_opts o)
     /* Nx's TopK block falls back to argsort, which rejects complex. */
     if (nx_type_is_complex(t->type))
         return nxerr_null(NX_ARGUMENT_ERROR, "Nx.argsort/2 does not support complex inputs");
+    if (nxdefn_tracing || nxdefn_traced(t))
+        return traced_top_k(t, indices, k);
 
     nx_type kt = kernel_type(t->type);
     int64_t dims[NX_MAX_RANK];
