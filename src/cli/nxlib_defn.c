@@ -5,7 +5,7 @@
  * options; the Nx.Defn.Kernel functions that make sense as plain functions (keyword!,
  * assert_keys, stop_grad, print_expr) and Nx.Defn.Composite's count / flatten_list. */
 #include <string.h>
-#include "cli/eval.h"
+#include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "core/error.h"
 #include "defn/control.h"
@@ -18,6 +18,7 @@ static nxv *process_opts, *global_opts;
 void nxi_defn_forget(void)
 {
     process_opts = global_opts = NULL;
+    nxi_modules_forget();   /* user modules live in the arena too */
 }
 
 static nxv *empty_list(void)
@@ -186,6 +187,11 @@ static nxv *run(nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
     if (rc < 0)
         return nxi_raise_from_nx();
     return nxi_map_leaves(exprs, to_result, &out);
+}
+
+nxv *nxi_defn_jit_call(nxv *fun, int argc, nxv **argv)
+{
+    return run(fun, argc, argv, merged_opts(empty_list()), 0);
 }
 
 /* The closure jit returns: bound = {fun, opts, debug}. */
