@@ -479,6 +479,8 @@ static nxv *call(const nxi_ast *a, nxv *piped, nxi_env **env)
         return nxi_defmodule(a, env);
     if (!a->module && !a->lhs && !piped && is_def(a->text))
         return nxi_raise("ArgumentError", "cannot invoke %s/%d outside module", a->text, a->n);
+    if (!a->module && !a->lhs && !piped && !strcmp(a->text, "receive"))
+        return nxi_receive(a, env);
     if (!a->module && !a->lhs && !piped && nxi_defn_mode && !strcmp(a->text, "while"))
         return nxi_defn_while(a, env);
     int argc = a->n + (piped ? 1 : 0);

@@ -52,6 +52,10 @@ void nxi_bind(nxi_env **env, const char *name, nxv *v);
 int nxi_call_enter(void);
 void nxi_call_leave(void);
 
+/* From nxlib_effects.c: `receive do ... end` over the mailbox Kernel.send/2 fills. */
+nxv *nxi_receive(const nxi_ast *call, nxi_env **env);
+void nxi_mailbox_forget(void);
+
 /* From nxlib_defn.c: fun jitted over args with the default options (a defn call made
  * outside any trace). */
 nxv *nxi_defn_jit_call(nxv *fun, int argc, nxv **argv);

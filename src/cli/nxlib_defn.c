@@ -18,7 +18,8 @@ static nxv *process_opts, *global_opts;
 void nxi_defn_forget(void)
 {
     process_opts = global_opts = NULL;
-    nxi_modules_forget();   /* user modules live in the arena too */
+    nxi_modules_forget();   /* user modules and the mailbox live in the arena too */
+    nxi_mailbox_forget();
 }
 
 static nxv *empty_list(void)
