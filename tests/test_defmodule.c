@@ -146,6 +146,7 @@ static const char *const defns =
     "      acc + i\n"
     "    end\n"
     "  end\n"
+    "  defn ksum(t), do: while(acc = 0, v <- t, unroll: 2, do: acc + v)\n"
     "  defn sq(x), do: Nx.sum(x * x)\n"
     "  defn vg(x), do: value_and_grad(x, &sq/1)\n"
     "  defn logic(a, b), do: {a and b, a or b, not a, a == b, a != b}\n"
@@ -196,6 +197,7 @@ Test(defmodule, control_flow_closed_forms)
     /* generator loops against Nx.sum and 1 + 2 + 3 + 4 */
     expect_with(defns, "t = Nx.iota({6}, type: :s32)\nNx.equal(D.gsum(t), Nx.sum(t))", u8_true);
     expect_with(defns, "Nx.to_number(D.rsum(Nx.tensor(5)))", "15");
+    expect_with(defns, "t = Nx.iota({5}, type: :s32)\nNx.equal(D.ksum(t), Nx.sum(t))", u8_true);
     expect_with(defns, "D.logic(1, 0)",
                 "{#Nx.Tensor<\n   u8\n   0\n >,\n #Nx.Tensor<\n   u8\n   1\n >,\n #Nx.Tensor<\n   u8\n   0\n >,\n"
                 " #Nx.Tensor<\n   u8\n   0\n >,\n #Nx.Tensor<\n   u8\n   1\n >}");

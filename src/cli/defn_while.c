@@ -248,12 +248,15 @@ static nxv *unrolled(loop *l, nxv *gen, int64_t size)
 nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env)
 {
     const nxi_ast *block = a->n >= 1 ? a->kids[a->n - 1] : NULL, *body = NULL;
+    int bad = 0;
     for (int i = 0; block && block->kind == AST_LIST && i < block->n; i++) {
         const nxi_ast *e = block->kids[i];
-        if (e->kind == AST_TUPLE && e->n == 2 && e->kids[0]->kind == AST_ATOM && !strcmp(e->kids[0]->text, "do"))
+        if (e->kind != AST_TUPLE || e->n != 2 || e->kids[0]->kind != AST_ATOM)
+            bad = 1;
+        else if (!strcmp(e->kids[0]->text, "do"))
             body = e->kids[1];
     }
-    if (!body || a->n < 3 || a->n > 4)
+    if (!body || bad || block->tail || a->n < 3 || a->n > 4)
         return nxi_raise("ArgumentError", "expected last argument of \"while\" to be a do-block");
     loop l = { 0 };
     l.body = body;
@@ -265,6 +268,21 @@ nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env)
     nxv *opts = NULL;
     if (a->n == 4 && !(opts = nxi_eval_expr(a->kids[2], env)))
         return NULL;
+    if (a->n == 3 && block->n > 1) {   /* while x, gen, unroll: k, do: body: one keyword list */
+        nxv **items = nxv_items(block->n);
+        int64_t k = 0;
+        for (int i = 0; i < block->n; i++) {
+            const nxi_ast *e = block->kids[i];
+            if (e->kids[1] == body)
+                continue;
+            nxv **kv = nxv_items(2);
+            kv[0] = nxv_atom(e->kids[0]->text);
+            if (!(kv[1] = nxi_eval_expr(e->kids[1], env)))
+                return NULL;
+            items[k++] = nxv_tuple(2, kv);
+        }
+        opts = nxv_list(k, items);
+    }
     const nxi_ast *second = a->kids[1];
     int is_gen = second->kind == AST_OP && !strcmp(second->text, "<-");
     if (opts && !is_gen)
