@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "cli/module.h"
 #include "cli/nxlib.h"
 
 FILE *nxi_side_out;
@@ -204,35 +205,9 @@ static nxv *make_range(nxv *first, nxv *last, nxv *step)
     return nxv_range(first->i, last->i, s);
 }
 
-static nxv *binary_op(const nxi_ast *a, nxi_env **env)
+/* The operators that evaluate both sides, on their values. */
+static nxv *apply_binary(const char *op, nxv *l, nxv *r)
 {
-    const char *op = a->text;
-    /* Short-circuit operators evaluate the right side only when needed. */
-    if (!strcmp(op, "&&") || !strcmp(op, "||") || !strcmp(op, "and") || !strcmp(op, "or")) {
-        nxv *l = eval(a->lhs, env);
-        if (!l)
-            return NULL;
-        int strict = op[0] == 'a' || op[0] == 'o';
-        if (strict && !nxv_is_atom(l, "true") && !nxv_is_atom(l, "false"))
-            return bad_boolean(op, l);
-        int is_and = op[0] == '&' || op[0] == 'a';
-        if (is_and ? !nxv_truthy(l) : nxv_truthy(l))
-            return l;
-        return eval(a->rhs, env);
-    }
-    nxv *l = eval(a->lhs, env);
-    if (!l)
-        return NULL;
-    if (!strcmp(op, "..")) {
-        nxv *r = eval(a->rhs, env);
-        nxv *s = r && a->step ? eval(a->step, env) : NULL;
-        if (!r || (a->step && !s))
-            return NULL;
-        return make_range(l, r, s);
-    }
-    nxv *r = eval(a->rhs, env);
-    if (!r)
-        return NULL;
     if (!strcmp(op, "+") || !strcmp(op, "-") || !strcmp(op, "*") || !strcmp(op, "/") || !strcmp(op, "**"))
         return arith(op, l, r);
     if (!strcmp(op, "=="))
@@ -266,15 +241,82 @@ static nxv *binary_op(const nxi_ast *a, nxi_env **env)
     return nxi_raise("CompileError", "operator %s is not supported by nxc", op);
 }
 
+static nxv *binary_op(const nxi_ast *a, nxi_env **env)
+{
+    const char *op = a->text;
+    if (nxi_defn_mode && strcmp(op, "..") && strcmp(op, "&&") && strcmp(op, "||")) {
+        /* Nx.Defn.Kernel's operators: both sides always evaluated (§9.1). */
+        nxv *l = eval(a->lhs, env);
+        nxv *r = l ? eval(a->rhs, env) : NULL;
+        if (!r)
+            return NULL;
+        nxv *v = nxi_defn_binary(op, l, r);
+        if (v != &nxi_defn_pass)
+            return v;
+        if (!strcmp(op, "and") || !strcmp(op, "or")) {
+            if (!nxv_is_atom(l, "true") && !nxv_is_atom(l, "false"))
+                return bad_boolean(op, l);
+            return (op[0] == 'a') == nxv_truthy(l) ? r : l;
+        }
+        return apply_binary(op, l, r);
+    }
+    /* Short-circuit operators evaluate the right side only when needed. */
+    if (!strcmp(op, "&&") || !strcmp(op, "||") || !strcmp(op, "and") || !strcmp(op, "or")) {
+        nxv *l = eval(a->lhs, env);
+        if (!l)
+            return NULL;
+        int strict = op[0] == 'a' || op[0] == 'o';
+        if (strict && !nxv_is_atom(l, "true") && !nxv_is_atom(l, "false"))
+            return bad_boolean(op, l);
+        int is_and = op[0] == '&' || op[0] == 'a';
+        if (is_and ? !nxv_truthy(l) : nxv_truthy(l))
+            return l;
+        return eval(a->rhs, env);
+    }
+    nxv *l = eval(a->lhs, env);
+    if (!l)
+        return NULL;
+    if (!strcmp(op, "..")) {
+        nxv *r = eval(a->rhs, env);
+        nxv *s = r && a->step ? eval(a->step, env) : NULL;
+        if (!r || (a->step && !s))
+            return NULL;
+        return make_range(l, r, s);
+    }
+    nxv *r = eval(a->rhs, env);
+    if (!r)
+        return NULL;
+    return apply_binary(op, l, r);
+}
+
+/* @name reads a module attribute (bound as "@name" when the function was defined). */
+static nxv *attribute(const nxi_ast *a, nxi_env **env)
+{
+    if (a->lhs->kind != AST_VAR)
+        return nxi_raise("ArgumentError", "cannot invoke @/1 outside module");
+    size_t n = strlen(a->lhs->text) + 2;
+    char *name = nxi_alloc(n);
+    snprintf(name, n, "@%s", a->lhs->text);
+    nxv *v = lookup_var(*env, name);
+    return v ? v : nxv_nil();
+}
+
 static nxv *unary_op(const nxi_ast *a, nxi_env **env)
 {
     const char *op = a->text;
     if (!strcmp(op, "^"))
         return nxi_raise("CompileError", "misplaced operator ^%s: the pin operator is only allowed in patterns",
                          a->lhs->kind == AST_VAR ? a->lhs->text : "");
+    if (!strcmp(op, "@"))
+        return attribute(a, env);
     nxv *v = eval(a->lhs, env);
     if (!v)
         return NULL;
+    if (nxi_defn_mode) {
+        nxv *r = nxi_defn_unary(op, v);
+        if (r != &nxi_defn_pass)
+            return r;
+    }
     if (!strcmp(op, "-")) {
         if (v->kind == NXV_INT)
             return nxv_int(-v->i);
@@ -331,6 +373,11 @@ static nxv *undefined_function(const char *module, const char *name, int argc)
 /* A local call: an imported module first, then Kernel. */
 static const nxi_func *lookup_local(const char *name, int argc)
 {
+    if (nxi_defn_mode) {   /* defn code sees Nx.Defn.Kernel first */
+        const nxi_func *f = nxi_lookup("Nx.Defn.Kernel", name, argc);
+        if (f)
+            return f;
+    }
     for (struct nxi_import *im = session ? session->imports : NULL; im; im = im->next) {
         const nxi_func *f = nxi_lookup(im->module, name, argc);
         if (f)
@@ -408,14 +455,64 @@ static int is_directive(const nxi_ast *a)
             !strcmp(a->text, "use"));
 }
 
+static int is_def(const char *name)
+{
+    static const char *const defs[] = { "def", "defp", "defn", "defnp", "deftransform", "deftransformp",
+                                        "defmacro", "defmacrop" };
+    for (size_t i = 0; i < sizeof defs / sizeof *defs; i++)
+        if (!strcmp(name, defs[i]))
+            return 1;
+    return 0;
+}
+
+/* Kernel functions that Nx.Defn.Kernel redefines for tensors (§9.1). */
+static int is_defn_kernel(const char *name, int argc)
+{
+    return argc == 2 && (!strcmp(name, "max") || !strcmp(name, "min") || !strcmp(name, "div") || !strcmp(name, "rem"));
+}
+
 static nxv *call(const nxi_ast *a, nxv *piped, nxi_env **env)
 {
     if (!a->module && !piped && is_directive(a))
         return directive(a);
+    if (!a->module && !a->lhs && !piped && !strcmp(a->text, "defmodule"))
+        return nxi_defmodule(a, env);
+    if (!a->module && !a->lhs && !piped && is_def(a->text))
+        return nxi_raise("ArgumentError", "cannot invoke %s/%d outside module", a->text, a->n);
+    if (!a->module && !a->lhs && !piped && !strcmp(a->text, "receive"))
+        return nxi_receive(a, env);
+    if (!a->module && !a->lhs && !piped && nxi_defn_mode && !strcmp(a->text, "while"))
+        return nxi_defn_while(a, env);
     int argc = a->n + (piped ? 1 : 0);
     const char *module = a->module ? resolve_alias(a->module) : NULL;
+    /* User modules: M.f(...) and, inside a module, its own functions by name. */
+    const nxi_fdef *uf = NULL;
+    if (module) {
+        const nxi_module *m = nxi_module_find(module);
+        if (m && !(uf = nxi_module_fun(m, a->text, argc, 0)))
+            return nxi_raise("UndefinedFunctionError", "function %s.%s/%d is undefined or private", module, a->text,
+                             argc);
+    } else if (nxi_cur_module) {
+        uf = nxi_module_fun(nxi_cur_module, a->text, argc, 1);
+    }
+    if (uf) {
+        nxv **argv = eval_args(a->kids, a->n, piped, env);
+        return argv ? nxi_module_call(uf, argc, argv, !module) : NULL;
+    }
+    if (!module && nxi_defn_mode && is_defn_kernel(a->text, argc)) {
+        nxv **argv = eval_args(a->kids, a->n, piped, env);
+        nxv *r = argv ? nxi_defn_kernel(a->text, argc, argv) : NULL;
+        if (r != &nxi_defn_pass)
+            return r;
+        const nxi_func *k = nxi_lookup("Kernel", a->text, argc);
+        return k ? apply_builtin(k, argc, argv) : undefined_function(NULL, a->text, argc);
+    }
     const nxi_func *f = module ? nxi_lookup(module, a->text, argc) : lookup_local(a->text, argc);
     if (!f) {
+        if (!module && nxi_cur_module)
+            return nxi_raise("CompileError", "undefined function %s/%d (expected %s to define such a function or "
+                             "for it to be imported, but none are available)", a->text, argc,
+                             nxi_module_name(nxi_cur_module));
         /* A local name bound to a function is not callable without .() in Elixir. */
         return undefined_function(module, a->text, argc);
     }
@@ -423,6 +520,21 @@ static nxv *call(const nxi_ast *a, nxv *piped, nxi_env **env)
     if (!argv)
         return NULL;
     return apply_builtin(f, argc, argv);
+}
+
+int nxi_call_enter(void)
+{
+    if (++call_depth > MAX_CALL_DEPTH) {
+        call_depth--;
+        nxi_raise("SystemLimitError", "stack depth limit reached (%d nested calls)", MAX_CALL_DEPTH);
+        return -1;
+    }
+    return 0;
+}
+
+void nxi_call_leave(void)
+{
+    call_depth--;
 }
 
 /* ---------------------------------------------------------------- functions */
@@ -476,6 +588,10 @@ nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv)
     const nxi_ast *fn = fun->fun.fn;
     nxv *result = NULL;
     int matched = 0;
+    const nxi_module *saved_module = nxi_cur_module;
+    int saved_defn = nxi_defn_mode;
+    nxi_cur_module = fun->fun.home;
+    nxi_defn_mode = fun->fun.defn;
     for (int c = 0; c < fn->n && !matched && !nxi_raised(); c++) {
         const nxi_clause *cl = &fn->clauses[c];
         if (cl->nparams != argc)
@@ -496,6 +612,8 @@ nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv)
         }
     }
     call_depth--;
+    nxi_cur_module = saved_module;
+    nxi_defn_mode = saved_defn;
     if (!matched && !nxi_raised())
         return nxi_raise("FunctionClauseError", "no function clause matching in anonymous fn/%d", argc);
     return result;
@@ -534,6 +652,13 @@ static nxv *capture(const nxi_ast *a, nxi_env **env)
         const nxi_ast *c = e->lhs;
         int arity = (int)e->rhs->i;
         const char *module = c->module ? resolve_alias(c->module) : NULL;
+        const nxi_module *um = module ? nxi_module_find(module) : nxi_cur_module;
+        const nxi_fdef *uf = um ? nxi_module_fun(um, c->text, arity, !module) : NULL;
+        if (uf)
+            return nxi_module_capture(uf);
+        if (module && um)
+            return nxi_raise("UndefinedFunctionError", "function %s.%s/%d is undefined or private", module, c->text,
+                             arity);
         const nxi_func *f = module ? nxi_lookup(module, c->text, arity) : lookup_local(c->text, arity);
         if (!f)
             return undefined_function(module, c->text, arity);
@@ -574,6 +699,8 @@ static nxv *capture(const nxi_ast *a, nxi_env **env)
     v->fun.fn = fn;
     v->fun.env = *env;
     v->fun.arity = arity;
+    v->fun.home = nxi_cur_module;
+    v->fun.defn = nxi_defn_mode;
     return v;
 }
 
@@ -591,6 +718,8 @@ static nxv *make_fn(const nxi_ast *a, nxi_env **env)
     v->fun.fn = a;
     v->fun.env = *env;
     v->fun.arity = arity;
+    v->fun.home = nxi_cur_module;
+    v->fun.defn = nxi_defn_mode;
     return v;
 }
 
@@ -846,6 +975,9 @@ static nxv *eval(const nxi_ast *a, nxi_env **env)
         const nxi_func *f = lookup_local(a->text, 0);
         if (f)
             return apply_builtin(f, 0, NULL);
+        const nxi_fdef *uf = nxi_cur_module ? nxi_module_fun(nxi_cur_module, a->text, 0, 1) : NULL;
+        if (uf)
+            return nxi_module_call(uf, 0, NULL, 1);
         return nxi_raise("CompileError", "undefined variable \"%s\"", a->text);
     }
     case AST_ALIAS: {
@@ -919,8 +1051,8 @@ static nxv *eval(const nxi_ast *a, nxi_env **env)
             v = eval(a->kids[i], env);
         return v;
     }
-    case AST_IF: return eval_if(a, env);
-    case AST_COND: return eval_cond(a, env);
+    case AST_IF: return nxi_defn_mode ? nxi_defn_if(a, env) : eval_if(a, env);
+    case AST_COND: return nxi_defn_mode ? nxi_defn_cond(a, env) : eval_cond(a, env);
     case AST_CASE: return eval_case(a, env);
     case AST_SIGIL: return nxi_eval_sigil(a);
     }
@@ -931,6 +1063,8 @@ nxv *nxi_eval_block(nxi_session *s, const nxi_ast *block)
 {
     session = s;
     call_depth = 0;
+    nxi_cur_module = NULL;
+    nxi_defn_mode = 0;
     nxi_env *env = s->env;
     nxv *v = nxv_nil();
     if (block->kind != AST_BLOCK)

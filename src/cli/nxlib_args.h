@@ -66,9 +66,7 @@ nxv *nxi_map_leaves(nxv *v, nxv *(*fn)(nxv *leaf, void *ctx), void *ctx);
 /* A leaf as the concrete tensor a defn argument becomes: a number is a plain s32 / f32 /
  * c64 scalar, not a weak one (spec/defn.md §2.1). NULL with the exception raised. */
 nx_tensor *nxi_leaf_tensor(nxv *leaf);
-/* Nx.Defn.jit(fun).(argv...) with the default options: traced, evaluated, results in
- * fun's output structure. */
-nxv *nxi_jit_run(nxv *fun, int argc, nxv **argv);
+
 /* Raises Protocol.UndefinedError for a value that is neither tensor nor container. */
 nxv *nxi_raise_not_container(nxv *v);
 

@@ -5,7 +5,7 @@
  * options; the Nx.Defn.Kernel functions that make sense as plain functions (keyword!,
  * assert_keys, stop_grad, print_expr) and Nx.Defn.Composite's count / flatten_list. */
 #include <string.h>
-#include "cli/eval.h"
+#include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "core/error.h"
 #include "defn/control.h"
@@ -18,6 +18,8 @@ static nxv *process_opts, *global_opts;
 void nxi_defn_forget(void)
 {
     process_opts = global_opts = NULL;
+    nxi_modules_forget();   /* user modules and the mailbox live in the arena too */
+    nxi_mailbox_forget();
 }
 
 static nxv *empty_list(void)
@@ -188,7 +190,7 @@ static nxv *run(nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
     return nxi_map_leaves(exprs, to_result, &out);
 }
 
-nxv *nxi_jit_run(nxv *fun, int argc, nxv **argv)
+nxv *nxi_defn_jit_call(nxv *fun, int argc, nxv **argv)
 {
     return run(fun, argc, argv, merged_opts(empty_list()), 0);
 }

@@ -49,6 +49,8 @@ struct nxv {
             const char *module, *name;          /* for printing captures: &Nx.sum/1 */
             int arity;
             nxv *bound;                         /* builtins: passed first (closures made by Nx.Defn.jit) */
+            const void *home;                   /* closures: the module they were written in */
+            int defn;                           /* closures: written inside defn code */
         } fun;
         nx_tensor *tensor;
         struct { nxi_int first, last, step; } range;
