@@ -2,6 +2,7 @@
  * (nxlib.c), anonymous functions and captures, pipes, access and control flow. Failures
  * raise an exception (nxi_raise) and return NULL all the way up. */
 #include "cli/eval.h"
+#include "cli/reclaim.h"
 
 #include <math.h>
 #include <string.h>
@@ -34,6 +35,7 @@ static void bind(nxi_env **env, const char *name, nxv *v)
     e->name = name;
     e->value = v;
     e->next = *env;
+    e->stamp = 0;
     *env = e;
 }
 
@@ -588,6 +590,7 @@ nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv)
     const nxi_ast *fn = fun->fun.fn;
     nxv *result = NULL;
     int matched = 0;
+    nxi_call_begin();
     const nxi_module *saved_module = nxi_cur_module;
     int saved_defn = nxi_defn_mode;
     nxi_cur_module = fun->fun.home;
@@ -615,8 +618,8 @@ nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv)
     nxi_cur_module = saved_module;
     nxi_defn_mode = saved_defn;
     if (!matched && !nxi_raised())
-        return nxi_raise("FunctionClauseError", "no function clause matching in anonymous fn/%d", argc);
-    return result;
+        nxi_raise("FunctionClauseError", "no function clause matching in anonymous fn/%d", argc);
+    return nxi_call_end(result);
 }
 
 /* The highest &N used inside a capture body (not inside nested captures). */

@@ -11,6 +11,7 @@ typedef struct nxi_env {
     const char *name;
     nxv *value;
     struct nxi_env *next;
+    unsigned stamp;   /* reclaim.c: the last walk that went through this node */
 } nxi_env;
 
 /* What a session remembers between entries: variables, aliases, imports. */

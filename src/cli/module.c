@@ -5,6 +5,7 @@
  * is jitted like Nx.Defn.jit of a fn (spec/defn.md §2.1); called inside one (from another
  * defn, a jit or grad) it is inlined. Modules live in the arena and are forgotten with it. */
 #include "cli/module.h"
+#include "cli/reclaim.h"
 
 #include <string.h>
 #include "cli/nxlib.h"
@@ -102,6 +103,7 @@ static nxv *run_clauses(const nxi_fdef *f, int argc, nxv **argv, int defn_mode)
     nxi_defn_mode = defn_mode;
     nxv *result = NULL;
     int matched = 0;
+    nxi_call_begin();
     for (int c = 0; c < f->n && !matched && !nxi_raised(); c++) {
         const nxi_clause *cl = &f->clauses[c].c;
         nxi_env *env = f->clauses[c].env;
@@ -123,9 +125,8 @@ static nxv *run_clauses(const nxi_fdef *f, int argc, nxv **argv, int defn_mode)
     nxi_defn_mode = saved_defn;
     nxi_call_leave();
     if (!matched && !nxi_raised())
-        return nxi_raise("FunctionClauseError", "no function clause matching in %s.%s/%d", f->module->name, f->name,
-                         argc);
-    return result;
+        nxi_raise("FunctionClauseError", "no function clause matching in %s.%s/%d", f->module->name, f->name, argc);
+    return nxi_call_end(result);
 }
 
 /* The builtin behind captures and jitted defns: bound = {module, name, arity}. */
@@ -467,6 +468,7 @@ static nxv *module_body(nxi_module *m, const nxi_ast *body, nxi_env **env, nxi_e
             size_t len = strlen(st->lhs->text) + 2;
             char *name = nxi_alloc(len);
             snprintf(name, len, "@%s", st->lhs->text);
+            nxi_pin(v);   /* attributes live as long as the module */
             nxi_bind(attrs, name, v);
             nxi_bind(env, name, v);
             last = v;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
+#include "cli/reclaim.h"
 #include "defn/node.h"
 
 /* ---- the mailbox (arena memory, forgotten with it) ---- */
@@ -31,6 +32,7 @@ static nxv *k_send(int argc, nxv **argv)
         capmail = cap;
     }
     mail[nmail++] = argv[1];
+    nxi_pin(argv[1]);   /* the message outlives the call that sent it */
     return argv[1];
 }
 

@@ -59,6 +59,55 @@ void nxscope_disown(nx_tensor *t)
     disown(t);
 }
 
+int nxscope_depth(void)
+{
+    return overflow > 0 ? 0 : depth;
+}
+
+bool nxscope_owns(const nx_tensor *t, int d)
+{
+    return d > 0 && t->scope_depth == d;
+}
+
+void nxscope_move(nx_tensor *t, int d)
+{
+    if (t->scope_depth <= 0 || t->scope_depth > depth || d <= 0 || d > depth)
+        return;
+    disown(t);
+    link_into(t, d);
+}
+
+int64_t nxscope_count(int d)
+{
+    int64_t n = 0;
+    if (overflow == 0 && d > 0 && d <= depth)
+        for (nx_tensor *t = heads[d - 1]; t; t = t->scope_next)
+            n++;
+    return n;
+}
+
+bool nxscope_empty(void)
+{
+    return overflow > 0 || depth == 0 || heads[depth - 1] == NULL;
+}
+
+void nxscope_end_merge(void)
+{
+    if (overflow > 0) {
+        overflow--;
+        return;
+    }
+    if (depth == 0)
+        return;
+    while (heads[depth - 1]) {   /* at the outermost level the caller owns them, as nx_scope_end_keep */
+        nx_tensor *t = heads[depth - 1];
+        disown(t);
+        if (depth > 1)
+            link_into(t, depth - 1);
+    }
+    depth--;
+}
+
 static void end_scope(nx_tensor *keep)
 {
     if (overflow > 0) {

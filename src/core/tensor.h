@@ -53,6 +53,17 @@ int nxtensor_check_inputs(const nx_tensor *const *in, int n);
 void nxscope_adopt(nx_tensor *t);
 /* Takes t out of its scope: the caller now holds its one reference. */
 void nxscope_disown(nx_tensor *t);
+/* For callers that manage scopes as a whole (the interpreter's calls): the innermost
+ * scope's depth (0 when none, or when nesting overflowed and scopes are not real), whether
+ * scope d owns t, moving t from its scope to the (outer) scope d, whether the innermost
+ * scope owns nothing, and ending the innermost scope by handing everything it owns to the
+ * enclosing one. */
+int nxscope_depth(void);
+bool nxscope_owns(const nx_tensor *t, int d);
+void nxscope_move(nx_tensor *t, int d);
+bool nxscope_empty(void);
+int64_t nxscope_count(int d);
+void nxscope_end_merge(void);
 void nxtensor_destroy(nx_tensor *t);
 
 #endif
