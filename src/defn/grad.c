@@ -397,6 +397,12 @@ static int backward(pass *p, int i)
 
 int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads)
 {
+    return nxgrad_reverse_seeded(out, NULL, n, vars, grads);
+}
+
+int nxgrad_reverse_seeded(const nx_tensor *out, const nx_tensor *seed, int n, nxdefn_node *const *vars,
+                          nx_tensor **grads)
+{
     for (int i = 0; i < n; i++)
         grads[i] = NULL;
     pass p = { 0 };
@@ -411,7 +417,7 @@ int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_ten
     if (p.dep[root]) {
         nx_shape s = { .rank = out->rank };
         memcpy(s.dims, out->dims, (size_t)out->rank * sizeof *out->dims);
-        if (!(p.ct[root] = nx_broadcast(nx_scalar(NX_FLOAT(1), NX_F32), s)))
+        if (!(p.ct[root] = nx_broadcast(seed ? seed : nx_scalar(NX_FLOAT(1), NX_F32), s)))
             goto done;
     }
     for (int i = p.count - 1; i >= 0; i--)

@@ -49,6 +49,10 @@ nx_tensor *nxgrad_zeros(const nxdefn_hdr *h);
 /* The gradient expressions of out with respect to the nodes vars[0..n): grads[i] new
  * tensors (f32 zeros when unconnected). Runs while tracing; 0 or -1 with an error. */
 int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads);
+/* The same seeded with the cotangent seed (out's devectorized shape, or one that broadcasts
+ * to it; NULL: f32 ones): the vector-Jacobian product seed^T J. */
+int nxgrad_reverse_seeded(const nx_tensor *out, const nx_tensor *seed, int n, nxdefn_node *const *vars,
+                          nx_tensor **grads);
 
 /* The rules of grad_rules_array.c (the table is in grad_rules.c). */
 nxgrad_rule nxgrad_gather, nxgrad_take, nxgrad_indexed_add, nxgrad_indexed_put, nxgrad_sort, nxgrad_fft,
