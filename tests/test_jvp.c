@@ -52,6 +52,46 @@ FN(logsumexp, nx_multiply(nx_logsumexp(a[0], .axes = NX_AXES(0)), nx_logsumexp(a
 FN(mlp, nx_pow(nx_subtract(nx_tanh(nx_add(nx_dot(a[0], a[1]), a[2])), NX_F(0.5)), NX_I(2)))
 FN(fft, nx_sin(nx_real(nx_multiply(nx_fft(a[0]), nx_number_tensor(NX_COMPLEX(1, 2))))))
 
+/* More primitives, each through grad of grad (the hessian) and transposition (jvp). */
+FN(unary2, nx_add(nx_multiply(nx_erf(a[0]), nx_cbrt(nx_add(a[0], NX_F(3)))),
+                  nx_add(nx_multiply(nx_sigmoid(a[0]), nx_expm1(a[0])),
+                         nx_add(nx_asin(nx_multiply(a[0], NX_F(0.3))), nx_rsqrt(nx_add(nx_multiply(a[0], a[0]), NX_F(1)))))))
+FN(unary3, nx_add(nx_multiply(nx_erf_inv(nx_multiply(a[0], NX_F(0.4))), nx_acosh(nx_add(nx_multiply(a[0], a[0]), NX_F(1.5)))),
+                  nx_add(nx_multiply(nx_cosh(a[0]), nx_atan(a[0])),
+                         nx_add(nx_erfc(a[0]), nx_multiply(nx_tan(nx_multiply(a[0], NX_F(0.5))), nx_asinh(a[0]))))))
+FN(extrema, nx_add(nx_multiply(nx_max(a[0], a[1]), nx_min(nx_sin(a[0]), a[1])),
+                   nx_add(nx_remainder(nx_exp(a[0]), NX_F(0.7)), nx_clip(nx_multiply(a[0], a[1]), NX_F(-1), NX_F(1)))))
+FN(reduce_min, nx_multiply(nx_reduce_min(nx_sin(a[0]), .axes = NX_AXES(0)), nx_sum(nx_exp(a[0]))))
+FN(layout2, nx_sin(nx_multiply(nx_stack(NX_TENSORS(nx_reverse(a[0]), nx_exp(nx_multiply(a[0], a[1])))),
+                               nx_broadcast(nx_sum(a[0], .axes = NX_AXES(0)), NX_SHAPE(2, 1, 3)))))
+FN(put_slice, nx_sin(nx_multiply(nx_put_slice(a[0], NX_STARTS(1, 1), nx_exp(a[1])), a[0])))
+FN(gather, nx_sin(nx_multiply(nx_gather(a[0], idx_of((const int64_t[]){ 2, 0, 2, 1, 0, 1 }, 3, 2)), NX_F(3))))
+FN(take_along_axis, nx_sin(nx_exp(nx_take_along_axis(a[0], nx_from_data(((int64_t[]){ 1, 0, 1, 1, 0, 0 }), NX_S64, NX_SHAPE(3, 2)),
+                                                      .axis = NX_AXIS(1)))))
+FN(indexed_put, nx_sin(nx_multiply(nx_indexed_put(a[0], idx_of((const int64_t[]){ 0, 2 }, 2, 1), nx_exp(a[1])), a[0])))
+FN(cumulative2, nx_multiply(nx_cumulative_min(nx_sin(a[0]), .axis = NX_AXIS(0), .reverse = true),
+                            nx_cumulative_product(a[0], .axis = NX_AXIS(0), .reverse = true)))
+/* negative values: under padding, Nx's window_min gradient lets a padded 0 win (spec/grad.md
+ * §4.8), which finite differences do not see */
+FN(window_min, nx_exp(nx_window_min(nx_negate(nx_exp(nx_sin(a[0]))), NX_SHAPE(2, 3), .padding = NX_PADDING_SAME)))
+FN(wscatter, nx_sin(nx_multiply(nx_window_scatter_max(a[0], nx_exp(a[1]), NX_F(0), NX_SHAPE(2, 2), .strides = NX_INTS(2, 2)), a[0])))
+static nx_tensor *f_tsolve(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *d = nx_multiply(nx_eye_n(a[0]->dims[a[0]->rank - 1], .type = NX_F64), NX_F(2));
+    nx_tensor *m = nx_tril(nx_add(nx_multiply(a[0], NX_F(0.2)), d));
+    return nx_sin(nx_triangular_solve(m, nx_multiply(a[1], a[1])));
+}
+static nx_tensor *f_dot_general(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    return nx_sin(nx_dot_general(nx_sin(a[0]), a[1], .contract_a = NX_AXES(1, 2), .batch_a = NX_AXES(0),
+                                 .contract_b = NX_AXES(3, 1), .batch_b = NX_AXES(0)));
+}
+FN(ifft, nx_sin(nx_real(nx_multiply(nx_ifft(nx_multiply(a[0], a[0])), nx_number_tensor(NX_COMPLEX(1, 2))))))
+FN(conv_opts, nx_sin(nx_conv(nx_sin(a[0]), a[1], .strides = NX_INTS(2, 1), .padding = NX_PADDING_EXPLICIT,
+                             .pads = NX_PAIRS({ 1, 0 }, { 2, -1 }), .input_dilation = NX_INTS(1, 2), .kernel_dilation = NX_INTS(2, 1))))
+
 typedef struct {
     const char *name;
     nx_defn_fn *fn;
@@ -80,6 +120,22 @@ static const jcase cases[] = {
     { "logsumexp", f_logsumexp, 1, -2, 2, { "2x3", "4", "3x1x2" } },
     { "mlp", f_mlp, 3, -1, 1, { "2x3,3x2,2", "1x3,3x4,1x4", "2x2,2x1,s" } },
     { "fft", f_fft, 1, -2, 2, { "2x3", "4", "2x1x2" } },
+    { "unary2", f_unary2, 1, -1.5, 1.5, { "2x3", "4", "s" } },
+    { "unary3", f_unary3, 1, -1.5, 1.5, { "2x3", "4", "s" } },
+    { "extrema", f_extrema, 2, -2, 2, { "2x3,2x3", "2x3,3", "4,s" } },
+    { "reduce_min", f_reduce_min, 1, -2, 2, { "2x3", "4", "3x1x2" } },
+    { "layout2", f_layout2, 2, -1, 1, { "2x3,3", "1x3,1x3", "4x3,1x3" } },
+    { "put_slice", f_put_slice, 2, -2, 2, { "3x3,1x2", "4x3,2x2", "3x4,2x1" } },
+    { "gather", f_gather, 1, -2, 2, { "3x2", "3x3", "3x2x2" } },
+    { "take_along_axis", f_take_along_axis, 1, -1, 1, { "3x2", "3x4", "3x3" } },
+    { "indexed_put", f_indexed_put, 2, -2, 2, { "3x2,2x2", "4,2", "3x1x2,2x1x2" } },
+    { "cumulative2", f_cumulative2, 1, 0.5, 1.5, { "3x2", "5", "4x1x2" } },
+    { "window_min", f_window_min, 1, -2, 2, { "3x4", "4x3", "2x3" } },
+    { "window_scatter_max", f_wscatter, 2, -2, 2, { "4x4,2x2", "4x6,2x3", "2x2,1x1" } },
+    { "triangular_solve", f_tsolve, 2, -1, 1, { "3x3,3x2", "2x2,2", "2x3x3,2x3x1" } },
+    { "dot_general", f_dot_general, 2, -2, 2, { "2x3x2,2x2x2x3", "1x2x1,1x1x3x2", "3x1x2,3x2x2x1" } },
+    { "ifft", f_ifft, 1, -2, 2, { "2x3", "4", "2x1x2" } },
+    { "conv_opts", f_conv_opts, 2, -1, 1, { "1x2x5x4,2x2x2x2", "2x1x4x3,1x1x3x2", "1x1x5x5,1x1x2x3" } },
 };
 
 /* ---------------------------------------------------------------- helpers */

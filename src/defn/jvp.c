@@ -193,15 +193,43 @@ static int concat_shape(const char *what, nx_shape a, nx_shape b, nx_shape *out)
     return 0;
 }
 
-/* parts[0..count) (each of shape `part`) stacked and reshaped to `shape`, cast to type.
- * axis: where the stacked axis goes (0: leading, -1: trailing). */
-static nx_tensor *assemble(nx_tensor **parts, int64_t count, int axis, nx_shape shape, nx_type type)
+/* parts[0..count) (each of one shape) stacked and reshaped to `shape`, cast to type.
+ * trailing: the stacked axis goes last, else first. A traced stack or concatenate takes
+ * at most NX_MAX_RANK + 4 operands, so the parts are joined in a tree of 16 at a time
+ * (parts is scratch). */
+static nx_tensor *assemble(nx_tensor **parts, int64_t count, bool trailing, nx_shape shape, nx_type type)
 {
     if (count == 0)
         return nx_broadcast(nx_scalar(NX_FLOAT(0), type), shape);
-    nx_tensor *s = nx_stack(((nx_tensor_list){ .n = (int)count, .v = (const nx_tensor *const *)parts }),
-                            .axis = axis);
-    return s ? nx_as_type(nx_reshape(s, shape), type) : NULL;
+    if (count == 1)
+        return nx_as_type(nx_reshape(parts[0], shape), type);
+    int axis = 0;
+    for (int64_t k = 0; k < count; k++) {   /* a unit axis where the stacked one goes */
+        nx_shape s = nx_shape_of(parts[k]);
+        if (trailing) {
+            axis = s.rank;
+            s.dims[s.rank++] = 1;
+        } else {
+            memmove(s.dims + 1, s.dims, (size_t)s.rank * sizeof *s.dims);
+            s.dims[0] = 1;
+            s.rank++;
+        }
+        if (!(parts[k] = nx_reshape(parts[k], s)))
+            return NULL;
+    }
+    while (count > 1) {
+        int64_t groups = (count + 15) / 16;
+        for (int64_t g = 0; g < groups; g++) {
+            int64_t first = g * 16, n = count - first < 16 ? count - first : 16;
+            parts[g] = n == 1 ? parts[first]
+                              : nx_concatenate(((nx_tensor_list){ .n = (int)n, .v = (const nx_tensor *const *)parts + first }),
+                                               .axis = NX_AXIS(axis));
+            if (!parts[g])
+                return NULL;
+        }
+        count = groups;
+    }
+    return nx_as_type(nx_reshape(parts[0], shape), type);
 }
 
 /* ---------------------------------------------------------------- jvp */
@@ -352,7 +380,7 @@ static int build_jacobian(nx_tensor *const *params, void *ctx, nx_tensor **outs)
         for (int i = 0; i < n; i++) {
             nx_shape full;
             concat_shape("jacobian", os, nx_shape_of(params[i]), &full);
-            if (!(outs[i] = assemble(parts + (size_t)i * (size_t)m, m, 0, full, type)))
+            if (!(outs[i] = assemble(parts + (size_t)i * (size_t)m, m, false, full, type)))
                 goto out;
         }
     } else {   /* forward columns: column e of argument i is d (Jᵀu)[e] / du */
@@ -370,7 +398,7 @@ static int build_jacobian(nx_tensor *const *params, void *ctx, nx_tensor **outs)
                 if (!seed || nxgrad_reverse_seeded(w[i], seed, 1, &u->node, &parts[e]) < 0)
                     goto out;
             }
-            if (!(outs[i] = assemble(parts, params[i]->size, os.rank, full, type)))
+            if (!(outs[i] = assemble(parts, params[i]->size, true, full, type)))
                 goto out;
         }
     }
@@ -458,7 +486,7 @@ static int build_hessian(nx_tensor *const *params, void *ctx, nx_tensor **outs)
         for (int k = 0; k < n; k++) {
             nx_shape full;
             concat_shape("hessian", as, nx_shape_of(params[k]), &full);
-            if (!(outs[i * n + k] = assemble(parts + (size_t)k * (size_t)kmax, ki, 0, full, type)))
+            if (!(outs[i * n + k] = assemble(parts + (size_t)k * (size_t)kmax, ki, false, full, type)))
                 goto out;
         }
     }
