@@ -483,6 +483,59 @@ static nx_tensor *inner_hessian(nx_tensor *const *a, void *c)
     return h[1];   /* d² / dx dy: diag(cos x) */
 }
 
+static nx_tensor *inner_jacobian(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *j[2];
+    if (nx_jacobian_n(sin_prod, NULL, 2, (const nx_tensor *const *)a, j) < 0)
+        return NULL;
+    return nx_add(j[0], j[1]);   /* diag(cos(x) y + sin(x)) */
+}
+
+/* Third order: the jvp of a function that takes a gradient (of a gradient). */
+static nx_tensor *tanh1(nx_tensor *const *a, void *c) { (void)c; return nx_tanh(a[0]); }
+static nx_tensor *dtanh(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *g[1];
+    return nx_grad(tanh1, NULL, g, a[0]) < 0 ? NULL : g[0];
+}
+static nx_tensor *sum_dtanh(nx_tensor *const *a, void *c) { (void)c; return nx_sum(dtanh(a, NULL)); }
+static nx_tensor *ddtanh(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *g[1];
+    return nx_grad(sum_dtanh, NULL, g, a[0]) < 0 ? NULL : g[0];
+}
+
+Test(jvp, higher_order)
+{
+    nx_scope_begin();
+    double x[3] = { 0.3, -1.1, 0.7 }, v[3] = { 1, 0.5, -2 }, r[9];
+    nx_tensor *t = nx_from_data(x, NX_F64, NX_SHAPE(3)), *dv = nx_from_data(v, NX_F64, NX_SHAPE(3));
+    nx_tensor *value, *tangent, *h[1];
+    cr_assert_eq(nx_jvp(dtanh, NULL, &value, &tangent, t, dv), 0, "%s", nx_error_message());
+    values(tangent, r, 3);
+    for (int k = 0; k < 3; k++) {
+        double th = tanh(x[k]);
+        cr_assert_float_eq(r[k], -2 * th * (1 - th * th) * v[k], 1e-12);
+    }
+    cr_assert_eq(nx_jvp(ddtanh, NULL, &value, &tangent, t, dv), 0, "%s", nx_error_message());
+    values(tangent, r, 3);
+    for (int k = 0; k < 3; k++) {   /* the third derivative: (1 - th^2)(6 th^2 - 2) */
+        double th = tanh(x[k]);
+        cr_assert_float_eq(r[k], (1 - th * th) * (6 * th * th - 2) * v[k], 1e-12);
+    }
+    cr_assert_eq(nx_hessian(sum_dtanh, NULL, h, t), 0, "%s", nx_error_message());
+    values(h[0], r, 9);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double th = tanh(x[i]);
+            cr_assert_float_eq(r[i * 3 + j], i == j ? (1 - th * th) * (6 * th * th - 2) : 0, 1e-12);
+        }
+    nx_scope_end();
+}
+
 Test(jvp, inside_a_trace)
 {
     nx_scope_begin();
@@ -496,6 +549,10 @@ Test(jvp, inside_a_trace)
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             cr_assert_float_eq(r[i * 3 + j], i == j ? cos(x[i]) : 0, 1e-12);
+    values(nx_jit_call(inner_jacobian, NULL, 2, (const nx_tensor *const *)a), r, 9);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            cr_assert_float_eq(r[i * 3 + j], i == j ? cos(x[i]) * y[i] + sin(x[i]) : 0, 1e-12);
     /* a jit of a function taking a jvp prints and evaluates like any expression */
     nx_tensor *e = nx_jit_trace(inner_jvp, NULL, 4, (const nx_tensor *const *)a);
     cr_assert(nx_is_expr(e));
