@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "core/tensor.h"
 #include "nx.h"
 #include "support/nxtest.h"
@@ -693,4 +694,40 @@ Test(jvp, interpreter)
                        "** (ArgumentError) expected tangents with the structure of the arguments (2 tensors), got 1 tensors");
     nxtest_expect_code("Nx.Defn.hessian(Nx.tensor([1.0, 2.0]), fn x -> Nx.sin(x) end)",
                        "** (ArgumentError) hessian expects a function that returns a scalar, got a tensor with shape {2}");
+}
+
+/* Every allocation may fail: the call returns -1 with an error (or succeeds) and frees
+ * what it took (LeakSanitizer checks the sanitized run). */
+static void jvp_jacobian_hessian(nx_tensor *x, nx_tensor *y, int *rc)
+{
+    nx_tensor *value, *tangent, *j[2], *h[4];
+    const nx_tensor *args[2] = { x, y }, *tans[2] = { y, x };
+    rc[0] = nx_jvp_n(sin_prod, NULL, 2, args, tans, &value, &tangent);
+    rc[1] = nx_jacobian_n(sin_prod, NULL, 2, args, j);
+    rc[2] = nx_hessian_n(sum_sin_prod, NULL, 2, args, h);
+}
+
+Test(jvp, failed_allocations_are_clean, .timeout = 60)
+{
+    double v[] = { 0.5, -1, 2 };
+    nx_scope_begin();
+    nx_tensor *x = nx_from_data(v, NX_F64, NX_SHAPE(3)), *y = nx_from_data(v, NX_F64, NX_SHAPE(3));
+    int rc[3];
+    nxalloc_fail_at(0, 0);
+    jvp_jacobian_hessian(x, y, rc);
+    long total = nxalloc_fail_at(0, 0);
+    cr_assert(rc[0] == 0 && rc[1] == 0 && rc[2] == 0, "%s", nx_error_message());
+    long step = total / nxtest_scaled(300) + 1;
+    for (long n = 1; n <= total; n += step) {
+        nx_scope_begin();
+        nxalloc_fail_at(n, 0);
+        jvp_jacobian_hessian(x, y, rc);
+        nxalloc_fail_at(0, 0);
+        for (int i = 0; i < 3; i++)
+            if (rc[i] < 0)
+                cr_assert_neq(nx_error(), NX_OK, "n = %ld, call %d: -1 without an error", n, i);
+        nx_error_clear();
+        nx_scope_end();
+    }
+    nx_scope_end();
 }
