@@ -685,6 +685,10 @@ Test(jvp, interpreter)
     nxtest_expect_code("{{haa, hab}, {hba, hbb}} = Nx.Defn.hessian({Nx.tensor(1.0), Nx.tensor(2.0)}, "
                        "fn {a, b} -> Nx.multiply(Nx.multiply(a, a), b) end)\nNx.stack([haa, hab, hba, hbb])",
                        "#Nx.Tensor<\n  f32[4]\n  [4.0, 2.0, 2.0, 0.0]\n>");
+    nxtest_expect_code("h = Nx.Defn.hessian(%{a: Nx.tensor(1.0), b: Nx.tensor(2.0)}, "
+                       "fn %{a: a, b: b} -> Nx.multiply(Nx.multiply(a, a), b) end)\n"
+                       "Nx.stack([h.a.a, h.a.b, h.b.a, h.b.b])",
+                       "#Nx.Tensor<\n  f32[4]\n  [4.0, 2.0, 2.0, 0.0]\n>");
     nxtest_expect_code("Nx.Defn.hessian(Nx.tensor([1.0, 2.0]), fn x -> Nx.sum(Nx.pow(x, 3)) end)",
                        "#Nx.Tensor<\n  f32[2][2]\n  [\n    [6.0, 0.0],\n    [0.0, 12.0]\n  ]\n>");
     nxtest_expect_code("Nx.Defn.jvp(Nx.tensor([1.0, 2.0]), Nx.tensor([1.0]), fn x -> x end)",

@@ -105,11 +105,14 @@ static nx_tensor *call_marked(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const
     nx_tensor *r = fn(marked, ctx);
     if (!r)
         return nxerr_pending() ? NULL
-                               : nxerr_null(NX_RUNTIME_ERROR, "the differentiated function returned NULL without an error");
+                               : nxerr_null(NX_RUNTIME_ERROR,
+                                            "the differentiated function returned NULL without an error");
     if (r->type == NX_TYPE_NONE)
-        return nxerr_null(NX_ARGUMENT_ERROR, "unable to build tensor expression, expected a tensor or a number, got: a tuple");
+        return nxerr_null(NX_ARGUMENT_ERROR,
+                          "unable to build tensor expression, expected a tensor or a number, got: a tuple");
     if (r->vrank > 0)
-        return nxerr_null(NX_ARGUMENT_ERROR, "forward-mode and higher-order derivatives of vectorized tensors are not supported yet");
+        return nxerr_null(NX_ARGUMENT_ERROR,
+                          "forward-mode and higher-order derivatives of vectorized tensors are not supported yet");
     if (!r->node) {   /* a constant output: zero derivatives */
         nxdefn_hdr h;
         nxdefn_hdr_of(&h, r);
@@ -221,9 +224,8 @@ static nx_tensor *assemble(nx_tensor **parts, int64_t count, bool trailing, nx_s
         int64_t groups = (count + 15) / 16;
         for (int64_t g = 0; g < groups; g++) {
             int64_t first = g * 16, n = count - first < 16 ? count - first : 16;
-            parts[g] = n == 1 ? parts[first]
-                              : nx_concatenate(((nx_tensor_list){ .n = (int)n, .v = (const nx_tensor *const *)parts + first }),
-                                               .axis = NX_AXIS(axis));
+            nx_tensor_list list = { .n = (int)n, .v = (const nx_tensor *const *)parts + first };
+            parts[g] = n == 1 ? parts[first] : nx_concatenate(list, .axis = NX_AXIS(axis));
             if (!parts[g])
                 return NULL;
         }
@@ -305,7 +307,8 @@ int nx_jvp_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, con
             char sa[256], st[256];
             nxshape_text(sa, sizeof sa, a.rank, a.dims);
             nxshape_text(st, sizeof st, t.rank, t.dims);
-            return nxerr_set(NX_ARGUMENT_ERROR, "expected the tangent of argument %d to have the shape of the argument, "
+            return nxerr_set(NX_ARGUMENT_ERROR,
+                             "expected the tangent of argument %d to have the shape of the argument, "
                              "got tangent with shape %s for argument with shape %s", i, st, sa);
         }
     }
