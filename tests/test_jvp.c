@@ -93,6 +93,22 @@ FN(ifft, nx_sin(nx_real(nx_multiply(nx_ifft(nx_multiply(a[0], a[0])), nx_number_
 FN(conv_opts, nx_sin(nx_conv(nx_sin(a[0]), a[1], .strides = NX_INTS(2, 1), .padding = NX_PADDING_EXPLICIT,
                              .pads = NX_PAIRS({ 1, 0 }, { 2, -1 }), .input_dilation = NX_INTS(1, 2), .kernel_dilation = NX_INTS(2, 1))))
 
+FN(window_sum_dil, nx_sin(nx_window_sum(nx_multiply(a[0], a[0]), NX_SHAPE(2, 2), .strides = NX_INTS(2, 1),
+                                        .window_dilations = NX_INTS(1, 2))))
+FN(window_max_same, nx_sin(nx_window_max(nx_exp(a[0]), NX_SHAPE(3, 2), .strides = NX_INTS(2, 1), .padding = NX_PADDING_SAME)))
+FN(conv_perm, nx_sin(nx_conv(nx_exp(a[0]), a[1], .input_permutation = NX_AXES(0, 2, 1), .kernel_permutation = NX_AXES(2, 1, 0),
+                             .output_permutation = NX_AXES(0, 2, 1), .padding = NX_PADDING_SAME)))
+FN(sort_desc, nx_sin(nx_multiply(nx_sort(nx_sin(a[0]), .axis = NX_AXIS(0), .direction = NX_DESC), a[1])))
+FN(complex_parts, nx_add(nx_imag(nx_multiply(nx_as_type(a[0], NX_C128), nx_exp(nx_as_type(a[1], NX_C128)))),
+                         nx_real(nx_multiply(nx_conjugate(nx_sin(nx_as_type(a[0], NX_C128))), nx_as_type(a[1], NX_C128)))))
+static nx_tensor *f_tsolve_upper_right(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *d = nx_multiply(nx_eye_n(a[0]->dims[a[0]->rank - 1], .type = NX_F64), NX_F(2));
+    nx_tensor *m = nx_triu(nx_add(nx_multiply(nx_sin(a[0]), NX_F(0.2)), d));
+    return nx_sin(nx_triangular_solve(m, a[1], .upper = true, .right_side = true, .transform_a = NX_TRANSFORM_TRANSPOSE));
+}
+
 typedef struct {
     const char *name;
     nx_defn_fn *fn;
@@ -136,6 +152,12 @@ static const jcase cases[] = {
     { "triangular_solve", f_tsolve, 2, -1, 1, { "3x3,3x2", "2x2,2", "2x3x3,2x3x1" } },
     { "dot_general", f_dot_general, 2, -2, 2, { "2x3x2,2x2x2x3", "1x2x1,1x1x3x2", "3x1x2,3x2x2x1" } },
     { "ifft", f_ifft, 1, -2, 2, { "2x3", "4", "2x1x2" } },
+    { "window_sum_dil", f_window_sum_dil, 1, -1, 1, { "3x4", "4x5", "5x3" } },
+    { "window_max_same", f_window_max_same, 1, -1, 1, { "3x4", "4x3", "5x2" } },
+    { "conv_perm", f_conv_perm, 2, -1, 1, { "1x5x2,3x2x2", "2x4x3,2x3x1", "1x6x1,3x1x2" } },
+    { "sort_desc", f_sort_desc, 2, -2, 2, { "3x2,3x2", "4,4", "3x1x2,3x1x2" } },
+    { "complex_parts", f_complex_parts, 2, -1, 1, { "2x3,2x3", "3,2x3", "s,4" } },
+    { "triangular_solve_upper_right", f_tsolve_upper_right, 2, -1, 1, { "3x3,2x3", "2x2,2", "2x3x3,2x1x3" } },
     { "conv_opts", f_conv_opts, 2, -1, 1, { "1x2x5x4,2x2x2x2", "2x1x4x3,1x1x3x2", "1x1x5x5,1x1x2x3" } },
 };
 
