@@ -104,6 +104,39 @@ NX_API int nx_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *a
 #define nx_value_and_grad(fn, ctx, value, grads, ...) \
     nx_value_and_grad_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (value), (grads))
 
+/* Forward mode and higher order (nxc's own; Nx has only grad). Like grad they work outside
+ * a trace (traced once, evaluated once) and inside one (expressions of the enclosing
+ * trace), for every operation reverse mode differentiates (custom_grad included). Inputs
+ * must be real and not vectorized. Results are f64 when an input (or the output) is f64,
+ * else f32. All return 0, or -1 with an error (ArgumentError for the misuses below).
+ *
+ * jvp: the directional derivative J v of fn at args along tangents (one per argument, of
+ * its shape: else ArgumentError "expected the tangent of argument i to have the shape of
+ * the argument, got tangent with shape {..} for argument with shape {..}"): *tangent has
+ * the output's shape; *value (may be NULL) is fn(args). Computed by transposing the
+ * reverse pass (the VJP u -> Jᵀu is linear in u; its own VJP along v is J v), so it costs
+ * about two reverse passes.
+ *
+ *     nx_tensor *y, *dy;
+ *     nx_jvp(f, NULL, &y, &dy, x, v);      // one argument
+ *     nx_jvp_n(f, NULL, 2, (const nx_tensor *[]){ a, b }, (const nx_tensor *[]){ da, db }, &y, &dy);
+ */
+NX_API int nx_jvp_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, const nx_tensor *const *tangents,
+                    nx_tensor **value, nx_tensor **tangent);
+#define nx_jvp(fn, ctx, value, tangent, x, v) \
+    nx_jvp_n((fn), (ctx), 1, (const nx_tensor *const[]){ (x) }, (const nx_tensor *const[]){ (v) }, (value), (tangent))
+/* jacobian: jac[i] = d fn / d args[i], of shape output_shape ++ shape(args[i]). One
+ * reverse pass per output element or one transposed pass per input element, whichever
+ * are fewer, all in one graph: meant for small and moderate sizes. */
+NX_API int nx_jacobian_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **jac);
+#define nx_jacobian(fn, ctx, jac, ...) nx_jacobian_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (jac))
+/* hessian: fn must return a scalar (else ArgumentError "hessian expects a function that
+ * returns a scalar, got a tensor with shape {..}"); hess[i * n + j] = d² fn / d args[i]
+ * d args[j], of shape shape(args[i]) ++ shape(args[j]) (hess has room for n * n). The
+ * jacobian of the gradient: grad of grad, row by row. */
+NX_API int nx_hessian_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **hess);
+#define nx_hessian(fn, ctx, hess, ...) nx_hessian_n((fn), (ctx), NXDEFN_ARGS(__VA_ARGS__), (hess))
+
 /* Nx.Defn.Kernel.custom_grad: expr itself on values; when a gradient reaches it with
  * cotangent g, fn(g, n, inputs, grads, ctx) must write one tensor per input into
  * grads[0..n) (each added to that input's gradient) and return 0; expr's own subtree is not

@@ -560,7 +560,20 @@ done:
 
 int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads)
 {
-    return nxgrad_reverse_multi(1, (nx_tensor *const *)&out, NULL, n, vars, grads, NULL);
+    return nxgrad_reverse_seeded(out, NULL, n, vars, grads);
+}
+
+int nxgrad_reverse_seeded(const nx_tensor *out, const nx_tensor *seed, int n, nxdefn_node *const *vars,
+                          nx_tensor **grads)
+{
+    nx_tensor *s = NULL;
+    if (seed) {   /* a seed that broadcasts to the output takes its shape */
+        nx_shape sh = { .rank = out->rank };
+        memcpy(sh.dims, out->dims, (size_t)out->rank * sizeof *out->dims);
+        if (!(s = nx_broadcast(seed, sh)))
+            return -1;
+    }
+    return nxgrad_reverse_multi(1, (nx_tensor *const *)&out, s ? &s : NULL, n, vars, grads, NULL);
 }
 
 bool nxgrad_reaches(int nroots, nxdefn_node *const *roots, nxdefn_node *var)

@@ -49,6 +49,10 @@ nx_tensor *nxgrad_zeros(const nxdefn_hdr *h);
 /* The gradient expressions of out with respect to the nodes vars[0..n): grads[i] new
  * tensors (f32 zeros when unconnected). Runs while tracing; 0 or -1 with an error. */
 int nxgrad_reverse(const nx_tensor *out, int n, nxdefn_node *const *vars, nx_tensor **grads);
+/* The same seeded with the cotangent seed (out's devectorized shape, or one that broadcasts
+ * to it; NULL: f32 ones): the vector-Jacobian product seed^T J. */
+int nxgrad_reverse_seeded(const nx_tensor *out, const nx_tensor *seed, int n, nxdefn_node *const *vars,
+                          nx_tensor **grads);
 /* The same for several outputs outs[0..nout) seeded with seeds[k] (NULL, or a NULL entry:
  * f32 ones of that output's shape); reached[i] (when given) tells whether any output
  * depends on vars[i]. */

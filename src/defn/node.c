@@ -42,10 +42,12 @@ nxdefn_node *nxdefn_retain(nxdefn_node *n)
 }
 
 /* A growable stack of nodes whose last reference went: releasing never recurses, so a
- * graph of any depth frees in constant stack. */
+ * graph of any depth frees in constant stack. It starts in `first`, so ordinary releases
+ * allocate nothing (and cannot leak when memory runs out). */
 typedef struct {
     nxdefn_node **v;
     size_t n, cap;
+    nxdefn_node *first[64];
 } stack;
 
 static void push(stack *s, nxdefn_node *n)
@@ -54,12 +56,13 @@ static void push(stack *s, nxdefn_node *n)
         return;
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 64;
-        nxdefn_node **v = nx_alloc(cap * sizeof *v);
+        nxdefn_node **v = s->cap ? nx_alloc(cap * sizeof *v) : s->first;
         if (!v)
             return;   /* out of memory while freeing: leak rather than crash */
         if (s->n)
             memcpy(v, s->v, s->n * sizeof *v);
-        nx_free(s->v);
+        if (s->v != s->first)
+            nx_free(s->v);
         s->v = v;
         s->cap = cap;
     }
@@ -104,7 +107,8 @@ void nxdefn_release(nxdefn_node *n)
     push(&s, n);
     while (s.n > 0)
         free_one(&s, s.v[--s.n]);
-    nx_free(s.v);
+    if (s.v != s.first)
+        nx_free(s.v);
 }
 
 void nxdefn_hdr_of(nxdefn_hdr *h, const nx_tensor *t)

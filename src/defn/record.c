@@ -85,7 +85,9 @@ nx_tensor *nxdefn_record(nx_op op, nx_tensor *out, const nx_tensor *const *in, c
     if (foldable(op, ins, n) && (node = fold(op, &h, ins, n, p)) != NULL)
         goto done;
     node = nxdefn_node_new(NXN_KERNEL, &h, n, ins);
-    if (!node || !(node->params = nx_alloc(sizeof *node->params)))
+    if (node && !(node->params = nx_alloc(sizeof *node->params)))
+        nxerr_oom(sizeof *node->params);
+    if (!node || !node->params)
         goto out_release;
     *node->params = *p;
     node->op = op;
@@ -166,8 +168,10 @@ static nx_tensor *wrap_nodes(nx_tensor *r, const char *name, const char *text, n
     node->opts_size = opts_size;
     node->text = nx_alloc(strlen(text) + 1);
     node->opts = nx_alloc(opts_size ? opts_size : 1);
-    if (!node->text || !node->opts)
+    if (!node->text || !node->opts) {
+        nxerr_oom(strlen(text) + 1 + opts_size);
         goto out_release;
+    }
     strcpy(node->text, text);
     memcpy(node->opts, opts, opts_size);
     for (int i = 0; i < n; i++)
