@@ -321,3 +321,24 @@ Test(defmodule, logistic_regression_example)
     cr_assert_gt(epochs, 0, "no progress lines");
     cr_assert_geq(acc, 0.95, "final accuracy %f", acc);
 }
+
+/* A defn is traced once per argument templates (types, shapes, names) and then only
+ * evaluated; a trace-time side effect shows how often it traced. Redefining the module
+ * traces the new body. */
+Test(defmodule, defn_graphs_are_cached_per_templates)
+{
+    nxtest_expect_code("defmodule Cached do\n  import Nx.Defn\n"
+                       "  deftransform note(x) do\n    send(self(), :traced)\n    x\n  end\n"
+                       "  defn f(x), do: note(x) * 2\nend\n"
+                       "a = Cached.f(Nx.tensor([1, 2]))\nb = Cached.f(Nx.tensor([3, 4]))\n"
+                       "c = Cached.f(Nx.tensor([1.5]))\nd = Cached.f(Nx.tensor([1, 2], names: [:x]))\n"
+                       "e = Cached.f(Nx.tensor([5, 6]))\n"
+                       "traces = Enum.sum(Enum.map(1..6, fn _ -> receive do :traced -> 1 after 0 -> 0 end end))\n"
+                       "{Nx.to_flat_list(Nx.concatenate([a, b, e])), Nx.to_flat_list(c), d.names, traces}",
+                       "{[2, 4, 6, 8, 10, 12], [3.0], [:x], 3}");
+    nxtest_expect_code("defmodule Redefined do\n  import Nx.Defn\n  defn f(x), do: x + 1\nend\n"
+                       "a = Redefined.f(Nx.tensor(1))\n"
+                       "defmodule Redefined do\n  import Nx.Defn\n  defn f(x), do: x * 10\nend\n"
+                       "{a, Redefined.f(Nx.tensor(1))} |> Tuple.to_list() |> Enum.map(&Nx.to_number/1)",
+                       "[2, 10]");
+}

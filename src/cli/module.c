@@ -224,7 +224,7 @@ nxv *nxi_module_call(const nxi_fdef *f, int argc, nxv **argv, int local)
         return run_clauses(f, argc, argv, 0);
     if (nxdefn_tracing > 0)   /* inside a trace: inline */
         return run_clauses(f, argc, argv, 1);
-    return nxi_defn_jit_call(fun_value(f, defn_body), argc, argv);
+    return nxi_defn_jit_call(f, fun_value(f, defn_body), argc, argv);
 }
 
 /* ---------------------------------------------------------------- defining */

@@ -57,7 +57,7 @@ nxv *nxi_receive(const nxi_ast *call, nxi_env **env);
 void nxi_mailbox_forget(void);
 
 /* From nxlib_defn.c: fun jitted over args with the default options (a defn call made
- * outside any trace). */
-nxv *nxi_defn_jit_call(nxv *fun, int argc, nxv **argv);
+ * outside any trace); key (the definition, or NULL) caches its graph per templates. */
+nxv *nxi_defn_jit_call(const void *key, nxv *fun, int argc, nxv **argv);
 
 #endif

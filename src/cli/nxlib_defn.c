@@ -5,6 +5,7 @@
  * options; the Nx.Defn.Kernel functions that make sense as plain functions (keyword!,
  * assert_keys, stop_grad, print_expr) and Nx.Defn.Composite's count / flatten_list. */
 #include <string.h>
+#include "cli/defn_cache.h"
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "cli/reclaim.h"
@@ -19,6 +20,7 @@ static nxv *process_opts, *global_opts;
 void nxi_defn_forget(void)
 {
     process_opts = global_opts = NULL;
+    nxi_defn_cache_forget();
     nxi_modules_forget();   /* user modules and the mailbox live in the arena too */
     nxi_mailbox_forget();
 }
@@ -155,8 +157,37 @@ static void release_nodes(trace_state *s)
         nxdefn_release(s->nodes[i]);
 }
 
-/* jit (debug: return the expressions) of fun over args with merged options. */
-static nxv *run(nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
+/* An argument leaf of a cached call: its concrete tensor, in the order parameters have. */
+static nxv *to_argument(nxv *leaf, void *ctx)
+{
+    trace_state *s = ctx;
+    nx_tensor *t = nxi_leaf_tensor(leaf);
+    if (!t)
+        return NULL;
+    if (t->node)
+        return nxi_raise("ArgumentError", "cannot pass a tensor expression as argument to defn, got: %s",
+                         nxi_inspect_plain(leaf));
+    grow(s);
+    s->args[s->n++] = t;
+    return leaf;
+}
+
+/* Evaluates a cached graph on argv's leaves. */
+static nxv *run_cached(const nxi_defn_graph *g, int argc, nxv **argv)
+{
+    trace_state in = { 0 }, out = { 0 };
+    for (int i = 0; i < argc; i++)
+        if (!nxi_map_leaves(argv[i], to_argument, &in))
+            return NULL;
+    out.results = nxi_alloc((size_t)(g->n ? g->n : 1) * sizeof *out.results);
+    if (nxdefn_eval(g->outputs, g->n, (const nx_tensor *const *)in.args, in.n, out.results) < 0)
+        return nxi_raise_from_nx();
+    return nxi_map_leaves(g->exprs, to_result, &out);
+}
+
+/* jit (debug: return the expressions) of fun over args with merged options. With a
+ * cache key (a defn's definition) the graph is traced once per argument templates. */
+static nxv *run(const void *key, nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
 {
     nxv *conflict = nxv_keyword_get(opts, "on_conflict");
     nxv *hooks = nxv_keyword_get(opts, "hooks");
@@ -170,6 +201,10 @@ static nxv *run(nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
     }
     if (fun->kind != NXV_FUN)
         return nxi_raise("BadFunctionError", "expected a function, got: %s", nxi_inspect_plain(fun));
+    char *templates = key && !debug ? nxi_defn_templates(argc, argv) : NULL;
+    const nxi_defn_graph *cached = templates ? nxi_defn_cache_find(key, templates) : NULL;
+    if (cached)
+        return run_cached(cached, argc, argv);
     trace_state in = { 0 }, out = { 0 };
     nxv **params = nxv_items(argc);
     for (int i = 0; i < argc; i++)
@@ -185,6 +220,8 @@ static nxv *run(nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
         release_nodes(&out);
         return exprs;
     }
+    if (templates)
+        nxi_defn_cache_put(key, templates, out.nodes, out.n, exprs);
     out.results = nxi_alloc((size_t)(out.n ? out.n : 1) * sizeof *out.results);
     int rc = nxdefn_eval(out.nodes, out.n, (const nx_tensor *const *)in.args, in.n, out.results);
     release_nodes(&out);
@@ -193,16 +230,16 @@ static nxv *run(nxv *fun, int argc, nxv **argv, nxv *opts, int debug)
     return nxi_map_leaves(exprs, to_result, &out);
 }
 
-nxv *nxi_defn_jit_call(nxv *fun, int argc, nxv **argv)
+nxv *nxi_defn_jit_call(const void *key, nxv *fun, int argc, nxv **argv)
 {
-    return run(fun, argc, argv, merged_opts(empty_list()), 0);
+    return run(key, fun, argc, argv, merged_opts(empty_list()), 0);
 }
 
 /* The closure jit returns: bound = {fun, opts, debug}. */
 static nxv *jitted(int argc, nxv **argv)
 {
     nxv *b = argv[0];
-    return run(b->tuple.items[0], argc - 1, argv + 1, b->tuple.items[1], b->tuple.items[2]->i != 0);
+    return run(NULL, b->tuple.items[0], argc - 1, argv + 1, b->tuple.items[1], b->tuple.items[2]->i != 0);
 }
 
 static nxv *check_opts(nxv *opts)
@@ -252,7 +289,7 @@ static nxv *apply(int argc, nxv **argv, int debug)
         return nxi_raise("ArgumentError", "expected a list of arguments, got: %s", nxi_inspect_plain(argv[1]));
     if (argv[0]->kind == NXV_FUN && argv[0]->fun.arity != (int)argv[1]->list.n)
         return nxi_call_fun(argv[0], (int)argv[1]->list.n, argv[1]->list.items);   /* raises BadArityError */
-    return run(argv[0], (int)argv[1]->list.n, argv[1]->list.items, opts, debug);
+    return run(NULL, argv[0], (int)argv[1]->list.n, argv[1]->list.items, opts, debug);
 }
 
 static nxv *jit_apply(int argc, nxv **argv)

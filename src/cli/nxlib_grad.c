@@ -132,7 +132,7 @@ static nxv *differentiate(nxv *x, nxv *fun, int with_value, nxv *transform)
         nxv **items = nxv_items(2);
         items[0] = fun;
         items[1] = transform;
-        return nxi_defn_jit_call(builtin_fun(transformed, nxv_tuple(2, items)), 1, &x);
+        return nxi_defn_jit_call(NULL, builtin_fun(transformed, nxv_tuple(2, items)), 1, &x);
     }
     grad_call g = { .fun = fun, .arg = x, .transform = transform };
     if (!nxi_map_leaves(x, collect, &g))
