@@ -165,3 +165,14 @@ Test(defn_cli, value_and_grad_with_transform)
                        "{#Nx.Tensor<\n   f32\n   \n   Nx.Defn.Expr\n   parameter a:0   f32\n >, #Nx.Tensor<\n   f32\n"
                        "   \n   Nx.Defn.Expr\n   parameter a:0   f32\n >}");
 }
+
+/* The function jit returns traces once per argument templates. */
+Test(defn_cli, jit_traces_once_per_templates)
+{
+    nxtest_expect_code("f = Nx.Defn.jit(fn x, y -> send(self(), :traced); Nx.add(x, y) end)\n"
+                       "r = [f.(Nx.tensor([1, 2]), 1), f.(Nx.tensor([3, 4]), 2), f.(Nx.tensor([1.5]), 1), "
+                       "f.(Nx.tensor([5, 6]), 10)]\n"
+                       "traces = Enum.sum(Enum.map(1..5, fn _ -> receive do :traced -> 1 after 0 -> 0 end end))\n"
+                       "{Enum.map(r, &Nx.to_flat_list/1), traces}",
+                       "{[[2, 3], [5, 6], [2.5], [15, 16]], 2}");
+}

@@ -238,8 +238,8 @@ nxv *nxi_defn_jit_call(const void *key, nxv *fun, int argc, nxv **argv)
 /* The closure jit returns: bound = {fun, opts, debug}. */
 static nxv *jitted(int argc, nxv **argv)
 {
-    nxv *b = argv[0];
-    return run(NULL, b->tuple.items[0], argc - 1, argv + 1, b->tuple.items[1], b->tuple.items[2]->i != 0);
+    nxv *b = argv[0];   /* values never change: the same closure traces the same graph */
+    return run(b, b->tuple.items[0], argc - 1, argv + 1, b->tuple.items[1], b->tuple.items[2]->i != 0);
 }
 
 static nxv *check_opts(nxv *opts)
