@@ -303,21 +303,6 @@ Test(defmodule, effects)
     nxtest_expect_code("receive do :none -> 1 after 0 -> :timeout end", ":timeout");
 }
 
-/* The resident set size of process pid in kB (-1 when it is gone). */
-static long child_rss_kb(pid_t pid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            sscanf(line + 6, "%ld", &kb);
-    if (f)
-        fclose(f);
-    return kb;
-}
-
 /* examples/logistic_regression.exs as a user runs it: 10 epochs of 1,000 steps reach 95%
  * training accuracy with a line per epoch, and the interpreter's resident memory, read
  * from /proc as each line arrives, stays flat from the second epoch to the last. */
@@ -345,7 +330,7 @@ Test(defmodule, logistic_regression_example, .timeout = 600)
     long rss[16] = { 0 };
     while (fgets(line, sizeof line, p)) {
         if (!strncmp(line, "epoch ", 6) && epochs < 16)
-            rss[epochs++] = child_rss_kb(pid);
+            rss[epochs++] = nxtest_rss_kb((int)pid);
         sscanf(line, "final accuracy %lf", &acc);
     }
     fclose(p);
