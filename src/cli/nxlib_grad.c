@@ -64,12 +64,8 @@ static nxv *hold_leaf(nxv *leaf, void *ctx)
 static nxv *hand_over_leaf(nxv *leaf, void *ctx)
 {
     (void)ctx;
-    if (leaf->kind != NXV_TENSOR)
-        return leaf;
-    if (leaf->tensor->scope_depth > 0)   /* a scope holds it already (a repeated leaf) */
-        nx_release(leaf->tensor);
-    else
-        nxscope_adopt(leaf->tensor);
+    if (leaf->kind == NXV_TENSOR)
+        nxscope_adopt(leaf->tensor);   /* a repeated leaf: the extra hold is dropped */
     return leaf;
 }
 

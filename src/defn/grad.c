@@ -639,6 +639,19 @@ out:
     return rc;
 }
 
+typedef struct {
+    nx_defn_fn *fn;
+    void *ctx;
+    int n;
+} grad_call;
+
+/* outs[0] the value, outs[1..n] the gradients. */
+static int build_value_and_grad(nx_tensor *const *params, void *ctx, nx_tensor **outs)
+{
+    const grad_call *c = ctx;
+    return traced(c->fn, c->ctx, c->n, params, &outs[0], outs + 1);
+}
+
 int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **value,
                         nx_tensor **grads)
 {
@@ -652,53 +665,14 @@ int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const
         grads[i] = NULL;
     if (nxtensor_check_inputs(args, n) < 0)
         return -1;
-    nx_scope_begin();
-    nx_tensor **params = nxalloc_zeroed((size_t)n + 1, sizeof *params);
     nx_tensor **results = nxalloc_zeroed((size_t)n + 1, sizeof *results);
-    nxdefn_node **outs = nxalloc_zeroed((size_t)n + 1, sizeof *outs);
-    nx_tensor *v = NULL, **g = nxalloc_zeroed((size_t)n + 1, sizeof *g);
-    int rc = -1, inside = nxdefn_tracing > 0;
-    if (!params || !results || !outs || !g) {
-        nxerr_oom((size_t)n * sizeof *params);
-        goto out;
+    if (!results) {
+        nxerr_oom((size_t)(n + 1) * sizeof *results);
+        return -1;
     }
-    for (int i = 0; i < n; i++) {
-        if (inside) {
-            params[i] = (nx_tensor *)args[i];
-            continue;
-        }
-        nxdefn_hdr h;
-        nxdefn_hdr_of(&h, args[i]);
-        if (!(params[i] = nxdefn_tensor(&h, nxdefn_parameter(&h, i, 1))))
-            goto out;
-    }
-    nxdefn_tracing++;
-    rc = traced(fn, ctx, n, params, &v, g);
-    nxdefn_tracing--;
-    if (rc < 0)
-        goto out;
-    rc = -1;
-    if (inside) {   /* the expressions join the enclosing trace */
-        results[0] = nx_as_type(v, v->type);   /* a header of our own (v may be owned elsewhere) */
-        if (!results[0])
-            goto out;
-        for (int i = 0; i < n; i++)
-            results[i + 1] = g[i];
-    } else {
-        outs[0] = v->node;
-        for (int i = 0; i < n; i++)
-            outs[i + 1] = g[i]->node;
-        if (nxdefn_eval(outs, n + 1, args, n, results) < 0)
-            goto out;
-    }
-    for (int i = 0; i <= n; i++)
-        nx_retain(results[i]);
-    rc = 0;
-out:
-    nx_scope_end();
-    if (rc == 0) {   /* hand the results to the caller's scope */
-        for (int i = 0; i <= n; i++)
-            nxscope_adopt(results[i]);
+    grad_call c = { fn, ctx, n };
+    int rc = nxdefn_transform(n, args, build_value_and_grad, &c, n + 1, results);
+    if (rc == 0) {
         for (int i = 0; i < n; i++)
             grads[i] = results[i + 1];
         if (value)
@@ -706,10 +680,7 @@ out:
         else
             nx_release(results[0]);
     }
-    nx_free(params);
     nx_free(results);
-    nx_free(outs);
-    nx_free(g);
     return rc;
 }
 
