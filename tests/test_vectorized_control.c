@@ -6,6 +6,7 @@
  * against central finite differences of each entry in f64. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/tensor.h"
@@ -375,4 +376,18 @@ Test(vectorized_control, errors)
     cr_assert_eq(nx_while(1, (const nx_tensor *const *)&init, state_cond, state_body, NULL, res), -1);
     NXTEST_ERROR(NX_ARGUMENT_ERROR, "vectorized conditions in while are not supported by nxc yet");
     nx_scope_end();
+}
+
+/* ---- the interpreter: defn's cond over a vectorized predicate, after a plain one ---- */
+
+Test(vectorized_control, interpreter_defn_cond)
+{
+    const char *mod = "defmodule VC do\n  import Nx.Defn\n"
+                      "  defn h(x, s) do\n    cond do\n      s > 5 -> x * 0\n      x > 2 -> x * 10\n"
+                      "      true -> -x\n    end\n  end\nend\n";
+    char code[512];
+    snprintf(code, sizeof code, "%sVC.h(Nx.vectorize(Nx.tensor([1, 3, 4]), :x), 1)", mod);
+    nxtest_expect_code(code, "#Nx.Tensor<\n  vectorized[x: 3]\n  s32\n  [-1, 30, 40]\n>");
+    snprintf(code, sizeof code, "%sVC.h(Nx.vectorize(Nx.tensor([1, 3, 4]), :x), 7)", mod);
+    nxtest_expect_code(code, "#Nx.Tensor<\n  vectorized[x: 3]\n  s32\n  [0, 0, 0]\n>");
 }
