@@ -233,3 +233,10 @@ Test(defn_print, reductions_and_dot)
                 " [Nx.iota({2}, type: :u8)])",
                 "u8[2]", "parameter a:0\tu8[2]", "b = population_count a\tu8[2]", "c = multiply 3, b\tu8[2]");
 }
+
+Test(defn_print, linalg_refuses_traced_input)
+{
+    /* the decompositions have no traced form in nxc yet: an error, not a read of no data */
+    nxtest_expect_code("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.LinAlg.qr(a), 0) end, [Nx.iota({2, 2})])",
+                       "** (ArgumentError) nxc does not support this Nx.LinAlg function inside defn yet");
+}
