@@ -194,7 +194,12 @@ static int decision_of(nxv *d)
 static int decide(const nx_tensor *node, void *ctx)
 {
     decider *d = ctx;
-    nx_tensor *own = nxdefn_tensor(&node->node->h, nxdefn_retain(node->node));
+    nxdefn_hdr h = node->node->h;
+    if (h.type == NX_TYPE_NONE)   /* a tuple-typed node, shown as graph_split.c shows it */
+        h.type = NX_U8;
+    nx_tensor *own = nxdefn_tensor(&h, nxdefn_retain(node->node));
+    if (own)
+        own->type = node->type;
     nxv *t = nxi_tensor_value(own);
     if (!t)
         return -1;

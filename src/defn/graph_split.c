@@ -288,10 +288,15 @@ static int ask(splitter *s, const nxdefn_node *n)
 {
     if (s->force_none)
         return NX_SPLIT_NONE;
-    nxdefn_node *r = nxdefn_retain((nxdefn_node *)n);
-    nx_tensor *t = nxdefn_tensor(&n->h, r);
+    /* A tuple-typed node (cond, while) is shown as a scalar header of type none, as Nx
+     * shows a {:tuple, n} expression: its op and args are what matter. */
+    nxdefn_hdr h = n->h;
+    if (h.type == NX_TYPE_NONE)
+        h.type = NX_U8;
+    nx_tensor *t = nxdefn_tensor(&h, nxdefn_retain((nxdefn_node *)n));
     if (!t)
         return -1;
+    t->type = n->h.type;
     int d = s->decide(t, s->ctx);
     nx_release(t);
     if (d < 0)
