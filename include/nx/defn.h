@@ -175,6 +175,9 @@ typedef struct nx_graph_chain {
     int n;
     nx_stage *stages;
 } nx_graph_chain;
+/* The op of an expression tensor's node as Nx names it ("parameter", "constant", "sin",
+ * "cond", ...); NULL (no error) for a concrete tensor. */
+NX_API const char *nx_expr_op(const nx_tensor *t);
 NX_API nx_graph_chain *nx_graph_split(int nout, const nx_tensor *const *outputs, nx_split_fn *decide, void *ctx);
 NX_API void nx_graph_chain_free(nx_graph_chain *c);
 NX_API int nx_graph_run(const nx_graph_chain *c, int nargs, const nx_tensor *const *args, nx_tensor **results);

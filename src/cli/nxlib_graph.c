@@ -44,23 +44,6 @@ static nxv *node_value(nxdefn_node *n)
     return nxi_tensor_value(nxdefn_tensor(&n->h, nxdefn_retain(n)));
 }
 
-static const char *op_name(const nxdefn_node *n)
-{
-    switch (n->kind) {
-    case NXN_PARAMETER: return "parameter";
-    case NXN_CONSTANT: return "constant";
-    case NXN_TENSOR: return "tensor";
-    case NXN_KERNEL: return nxop_table[n->op].name;
-    case NXN_CALL: return n->name;
-    case NXN_VIEW: return n->h.type != n->in[0]->h.type ? "bitcast" : "reshape";
-    case NXN_ELEM: return "elem";
-    case NXN_METADATA: return "metadata";
-    case NXN_COND: return "cond";
-    case NXN_WHILE: return "while";
-    }
-    return "unknown";
-}
-
 static nxv *nodes_value(nxdefn_node *const *v, int n, int tuple)
 {
     if (n == 1 && tuple)
@@ -166,7 +149,7 @@ nxv *nxi_tensor_data(nx_tensor *t)
     static const char *const keys[] = { "id", "op", "args", "context" };
     nxv *vals[4];
     vals[0] = nxv_int((nxi_int)t->node->id);
-    vals[1] = nxv_atom(op_name(t->node));
+    vals[1] = nxv_atom(nx_expr_op(t));
     if (!(vals[2] = args_value(t->node)))
         return NULL;
     vals[3] = context_value(t->node->ctx);

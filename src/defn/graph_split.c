@@ -638,6 +638,26 @@ out:
 
 /* ---- the public entry points ---- */
 
+const char *nx_expr_op(const nx_tensor *t)
+{
+    if (!t || !t->node)
+        return NULL;
+    const nxdefn_node *n = t->node;
+    switch (n->kind) {
+    case NXN_PARAMETER: return "parameter";
+    case NXN_CONSTANT: return "constant";
+    case NXN_TENSOR: return "tensor";
+    case NXN_KERNEL: return nxop_table[n->op].name;
+    case NXN_CALL: return n->name;
+    case NXN_VIEW: return n->h.type != n->in[0]->h.type ? "bitcast" : "reshape";
+    case NXN_ELEM: return "elem";
+    case NXN_METADATA: return "metadata";
+    case NXN_COND: return "cond";
+    case NXN_WHILE: return "while";
+    }
+    return "unknown";
+}
+
 static void splitter_free(splitter *s)
 {
     for (int i = 0; i < s->nparams; i++)
