@@ -382,6 +382,9 @@ Test(graph_split, interpreter_struct_patterns)
                        "{op, c.data.op, c.data.args, s.data.op, hd(s.data.args).data.args}",
                        "{:add, :constant, [2], :sin, [0]}");
     nxtest_expect_code("%{a: 1} = %{__struct__: X, a: 1}\n:ok", ":ok");
+    nxtest_expect_code("e = Nx.Defn.debug_expr(fn x -> Nx.add(x, Nx.tensor([1, 2])) end).(1)\n"
+                       "[_, t] = e.data.args\n[_, t2] = e.data.args\n{t.data.op, hd(t.data.args), hd(t2.data.args)}",
+                       "{:tensor,\n #Nx.Tensor<\n   s32[2]\n   [1, 2]\n >,\n #Nx.Tensor<\n   s32[2]\n   [1, 2]\n >}");
     nxtest_expect_code("(fn %Nx.Tensor{} -> 1 end).(%{a: 1})",
                        "** (FunctionClauseError) no function clause matching in anonymous fn/1");
 }

@@ -7,6 +7,7 @@
 #include "cli/eval.h"
 #include "cli/nxlib_args.h"
 #include "core/error.h"
+#include "core/tensor.h"
 #include "defn/node.h"
 
 static nxv *struct_value(const char *module, int n, const char *const *keys, nxv **vals)
@@ -70,10 +71,14 @@ static nxv *args_value(nxdefn_node *n)
         return nxv_list(1, items);
     case NXN_TENSOR:
         items = nxv_items(1);
-        if (!(items[0] = nxi_tensor_value(nx_retain(n->tensor))))
+    {   /* a header of the current scope on the node's elements */
+        nx_tensor *alias = nxtensor_like(n->tensor, n->tensor->type);
+        if (alias)
+            nxtensor_share_data(alias, n->tensor);
+        if (!(items[0] = nxi_tensor_value(alias)))
             return NULL;
-        nxscope_adopt(n->tensor);   /* the reference just taken belongs to the scope */
         return nxv_list(1, items);
+    }
     case NXN_ELEM:
     case NXN_METADATA: {
         items = nxv_items(2);
