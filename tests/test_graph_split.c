@@ -388,3 +388,27 @@ Test(graph_split, interpreter_struct_patterns)
     nxtest_expect_code("(fn %Nx.Tensor{} -> 1 end).(%{a: 1})",
                        "** (FunctionClauseError) no function clause matching in anonymous fn/1");
 }
+
+/* cond and a tuple-typed while cut with every decision: the chain computes what the
+ * function does (the while's two leaves leave its stage as two outputs). */
+Test(graph_split, interpreter_cond_while)
+{
+    nxtest_expect_code(
+        "defmodule GraphSplitM do\n"
+        "  import Nx.Defn\n"
+        "  defn f(x, y) do\n"
+        "    a = Nx.sin(x)\n"
+        "    b = if Nx.sum(a) > 0, do: Nx.exp(a) * y, else: Nx.cos(a) - y\n"
+        "    {c, _} = while {s = b, i = 0}, i < 3 do {s + 1, i + 1} end\n"
+        "    Nx.multiply(c, 2)\n"
+        "  end\n"
+        "end\n"
+        "x = Nx.tensor([0.5, -1.0]); y = Nx.tensor([2.0, 3.0])\n"
+        "expr = Nx.Defn.debug_expr(&GraphSplitM.f/2).(x, y)\n"
+        "Enum.map([:before, :after, :both], fn d ->\n"
+        "  chain = Nx.Defn.Graph.split(expr, fn %Nx.Tensor{data: %Nx.Defn.Expr{op: op}} ->\n"
+        "    if op in [:cond, :while, :exp, :multiply], do: d, else: :none end)\n"
+        "  {length(chain), Nx.Defn.Graph.run(chain, [x, y]) == GraphSplitM.f(x, y)}\n"
+        "end)",
+        "[{4, true}, {4, true}, {6, true}]");
+}

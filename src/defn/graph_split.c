@@ -480,14 +480,16 @@ static nxdefn_node *build_cond(stage_builder *b, const nxdefn_node *n)
         nxdefn_release(c);
         return nxerr_oom(sizeof *nc);
     }
-    for (int x = 0; x <= k; x++) {
-        if (x < k)
-            nc->pred[x] = nxdefn_retain(build(b, cd->pred[x]));
-        nc->body[x] = nxalloc_zeroed((size_t)cd->leaves, sizeof **nc->body);
-        if (!nc->body[x]) {
+    for (int x = 0; x <= k; x++)
+        if (!(nc->body[x] = nxalloc_zeroed((size_t)cd->leaves + 1, sizeof **nc->body))) {
+            nc->leaves = 0;   /* nothing retained yet: only the arrays are freed */
             nxdefn_release(c);
             return nxerr_oom(sizeof *nc);
         }
+    /* Everything was built above: these are lookups, which cannot fail. */
+    for (int x = 0; x <= k; x++) {
+        if (x < k)
+            nc->pred[x] = nxdefn_retain(build(b, cd->pred[x]));
         for (int i = 0; i < cd->leaves; i++)
             nc->body[x][i] = nxdefn_retain(build(b, cd->body[x][i]));
     }
