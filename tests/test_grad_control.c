@@ -23,28 +23,7 @@ typedef struct {
 static unsigned rng = 4242;
 static double uniform(double lo, double hi)
 {
-    rng = rng * 1103515245u + 12345u;
-    return lo + (hi - lo) * ((rng >> 8) & 0xFFFFFF) / (double)0xFFFFFF;
-}
-
-static int parse_shapes(const char *s, nx_shape *out)
-{
-    int n = 0;
-    while (*s) {
-        nx_shape sh = { 0 };
-        if (*s == 's')
-            s++;
-        else
-            while (*s && *s != ',') {
-                sh.dims[sh.rank++] = strtol(s, (char **)&s, 10);
-                if (*s == 'x')
-                    s++;
-            }
-        out[n++] = sh;
-        if (*s == ',')
-            s++;
-    }
-    return n;
+    return nxtest_uniform(&rng, lo, hi);
 }
 
 static double total(nx_tensor *t)
@@ -70,7 +49,7 @@ static void check_case(const gcase *c)
     for (int set = 0; set < 3; set++) {
         nx_scope_begin();
         nx_shape sh[4];
-        int n = parse_shapes(c->shapes[set], sh);
+        int n = nxtest_parse_shapes(c->shapes[set], sh);
         cr_assert_eq(n, c->nargs, "%s: shape set %d", c->name, set);
         double *data[4];
         nx_tensor *args[4], *grads[4];

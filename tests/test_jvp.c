@@ -166,28 +166,7 @@ static const jcase cases[] = {
 static unsigned rng = 4242;
 static double uniform(double lo, double hi)
 {
-    rng = rng * 1103515245u + 12345u;
-    return lo + (hi - lo) * ((rng >> 8) & 0xFFFFFF) / (double)0xFFFFFF;
-}
-
-static int parse_shapes(const char *s, nx_shape *out)
-{
-    int n = 0;
-    while (*s) {
-        nx_shape sh = { 0 };
-        if (*s == 's')
-            s++;
-        else
-            while (*s && *s != ',') {
-                sh.dims[sh.rank++] = strtol(s, (char **)&s, 10);
-                if (*s == 'x')
-                    s++;
-            }
-        out[n++] = sh;
-        if (*s == ',')
-            s++;
-    }
-    return n;
+    return nxtest_uniform(&rng, lo, hi);
 }
 
 static int64_t size_of(nx_shape s)
@@ -244,7 +223,7 @@ static void point_init(point *p, const jcase *c, int set)
     memset(p, 0, sizeof *p);
     p->c = c;
     p->set = set;
-    p->n = parse_shapes(c->shapes[set], p->sh);
+    p->n = nxtest_parse_shapes(c->shapes[set], p->sh);
     cr_assert_eq(p->n, c->nargs, "%s: shape set %d", c->name, set);
     for (int i = 0; i < p->n; i++) {
         p->size[i] = size_of(p->sh[i]);

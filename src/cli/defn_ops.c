@@ -153,46 +153,6 @@ nxv *nxi_defn_kernel(const char *name, int argc, nxv **argv)
 
 /* ---------------------------------------------------------------- leaves */
 
-typedef struct {
-    nx_tensor **t;
-    int n, cap;
-    int plain;          /* numbers as plain (not weak) scalars: while state */
-} leaves;
-
-static nxv *collect(nxv *leaf, void *ctx)
-{
-    leaves *l = ctx;
-    nx_tensor *t = l->plain ? nxi_leaf_tensor(leaf) : nxi_to_tensor(leaf);
-    if (!t)
-        return NULL;
-    if (l->n < l->cap)
-        l->t[l->n] = t;
-    l->n++;
-    return leaf;
-}
-
-typedef struct {
-    nx_tensor *const *t;
-    int next;
-} refill;
-
-static nxv *put_back(nxv *leaf, void *ctx)
-{
-    (void)leaf;
-    refill *r = ctx;
-    return nxv_tensor(r->t[r->next++]);
-}
-
-/* An exception raised by the interpreter wins over the library's follow-up error. */
-static nxv *failed(void)
-{
-    if (nxi_raised()) {
-        nx_error_clear();
-        return NULL;
-    }
-    return nxi_raise_from_nx();
-}
-
 /* Predicate truth resolved on the host (0/1), 2 when *t is a tensor to trace, -1 raised. */
 static int predicate(nxv *v, const char *word, nx_tensor **t)
 {
@@ -234,8 +194,8 @@ static int branch_cb(nx_tensor **out, int cap, void *ctx)
     nxv *v = eval_branch(b);
     if (!v)
         return -1;
-    leaves l = { out, 0, cap, 0 };
-    if (!nxi_map_leaves(v, collect, &l))
+    nxi_leaves l = { out, 0, cap, 0 };
+    if (!nxi_map_leaves(v, nxi_collect_leaf, &l))
         return -1;
     b->result = v;
     return l.n;
@@ -253,11 +213,11 @@ static nxv *trace_cond(int n, nx_tensor **preds, branch *br)
     nx_tensor *out[MAX_LEAVES];
     int k = nx_cond(n, c, out, MAX_LEAVES);
     if (k < 0)
-        return failed();
+        return nxi_raise_nx_or_pending();
     for (int i = 0; i < n; i++)
         if (br[i].result) {
-            refill r = { out, 0 };
-            return nxi_map_leaves(br[i].result, put_back, &r);
+            nxi_refill r = { out, 0 };
+            return nxi_map_leaves(br[i].result, nxi_refill_leaf, &r);
         }
     return nxi_raise("RuntimeError", "cond traced no branch");
 }

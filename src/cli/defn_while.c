@@ -54,44 +54,6 @@ static const nxi_ast *initial(const nxi_ast *a, nxi_env **env, nxv **value)
     return NULL;
 }
 
-typedef struct {
-    nx_tensor **t;
-    int n, cap;
-} leaves;
-
-static nxv *collect(nxv *leaf, void *ctx)
-{
-    leaves *l = ctx;
-    nx_tensor *t = nxi_leaf_tensor(leaf);
-    if (!t)
-        return NULL;
-    if (l->n < l->cap)
-        l->t[l->n] = t;
-    l->n++;
-    return leaf;
-}
-
-typedef struct {
-    nx_tensor *const *t;
-    int next;
-} refill;
-
-static nxv *put_back(nxv *leaf, void *ctx)
-{
-    (void)leaf;
-    refill *r = ctx;
-    return nxv_tensor(r->t[r->next++]);
-}
-
-static nxv *failed(void)
-{
-    if (nxi_raised()) {
-        nx_error_clear();
-        return NULL;
-    }
-    return nxi_raise_from_nx();
-}
-
 static nxv *nx_call(const char *name, int argc, nxv **argv)
 {
     const nxi_func *f = nxi_lookup("Nx", name, argc);
@@ -124,8 +86,8 @@ static nxv *gen_item(nxv *gen, nxv *i)
 static int bind_state(loop *l, nx_tensor *const *state, nxi_env **env)
 {
     int off = l->gen == 1 ? 1 : l->gen == 2 ? 2 : 0;
-    refill r = { state + off, 0 };
-    nxv *v = nxi_map_leaves(l->skeleton, put_back, &r);
+    nxi_refill r = { state + off, 0 };
+    nxv *v = nxi_map_leaves(l->skeleton, nxi_refill_leaf, &r);
     *env = l->env;
     int ok = v ? nxi_match(l->pattern, v, env) : -1;
     if (ok == 0) {
@@ -182,14 +144,14 @@ static int body_cb(nx_tensor *const *state, nx_tensor **next, void *ctx)
     if (!v)
         return -1;
     int off = l->gen == 1 ? 1 : l->gen == 2 ? 2 : 0;
-    leaves got = { next + off, 0, MAX_LEAVES - off };
-    if (!nxi_map_leaves(v, collect, &got))
+    nxi_leaves got = { next + off, 0, MAX_LEAVES - off, 1 };
+    if (!nxi_map_leaves(v, nxi_collect_leaf, &got))
         return -1;
-    leaves want = { NULL, 0, 0 };
+    nxi_leaves want = { NULL, 0, 0, 1 };
     nx_tensor *dummy[MAX_LEAVES];
     want.t = dummy;
     want.cap = MAX_LEAVES;
-    nxi_map_leaves(l->skeleton, collect, &want);
+    nxi_map_leaves(l->skeleton, nxi_collect_leaf, &want);
     if (got.n != want.n) {
         nxdefn_hdr b[MAX_LEAVES], i[MAX_LEAVES];
         int nb = got.n < MAX_LEAVES - off ? got.n : MAX_LEAVES - off, ni = want.n;
@@ -218,10 +180,10 @@ static nxv *run_loop(loop *l, nx_tensor **init, int n)
 {
     nx_tensor *out[MAX_LEAVES];
     if (nx_while(n, (const nx_tensor *const *)init, cond_cb, body_cb, l, out) < 0)
-        return failed();
+        return nxi_raise_nx_or_pending();
     int off = l->gen == 1 ? 1 : l->gen == 2 ? 2 : 0;
-    refill r = { out + off, 0 };
-    return nxi_map_leaves(l->skeleton, put_back, &r);
+    nxi_refill r = { out + off, 0 };
+    return nxi_map_leaves(l->skeleton, nxi_refill_leaf, &r);
 }
 
 /* unroll: true (or k >= size): the body traced once per iteration, no loop. */
@@ -289,8 +251,8 @@ nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env)
         return nxi_raise("CompileError", "options are not supported on while with conditions, only with "
                          "generators, got: %s", nxi_inspect_plain(opts));
     nx_tensor *init[MAX_LEAVES];
-    leaves s = { init + 2, 0, MAX_LEAVES - 2 };
-    if (!nxi_map_leaves(value, collect, &s))
+    nxi_leaves s = { init + 2, 0, MAX_LEAVES - 2, 1 };
+    if (!nxi_map_leaves(value, nxi_collect_leaf, &s))
         return NULL;
     if (s.n > MAX_LEAVES - 2)
         return nxi_raise("ArgumentError", "while with more than %d state leaves is not supported by nxc",
@@ -335,7 +297,7 @@ nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env)
     int off = l.gen == 1 ? 1 : 2;
     nx_tensor **start = init + 2 - off;
     if (!(start[0] = nx_scalar(NX_INT((int64_t)l.first), NX_S32)))
-        return failed();
+        return nxi_raise_nx_or_pending();
     if (l.gen == 2)
         start[1] = gen->tensor;
     return run_loop(&l, start, s.n + off);

@@ -114,6 +114,34 @@ nx_tensor *nxi_to_tensor(nxv *v)
 
 /* ---------------------------------------------------------------- containers */
 
+nxv *nxi_collect_leaf(nxv *leaf, void *ctx)
+{
+    nxi_leaves *l = ctx;
+    nx_tensor *t = l->plain ? nxi_leaf_tensor(leaf) : nxi_to_tensor(leaf);
+    if (!t)
+        return NULL;
+    if (l->n < l->cap)
+        l->t[l->n] = t;
+    l->n++;
+    return leaf;
+}
+
+nxv *nxi_refill_leaf(nxv *leaf, void *ctx)
+{
+    (void)leaf;
+    nxi_refill *r = ctx;
+    return nxv_tensor(r->t[r->next++]);
+}
+
+nxv *nxi_raise_nx_or_pending(void)
+{
+    if (nxi_raised()) {
+        nx_error_clear();
+        return NULL;
+    }
+    return nxi_raise_from_nx();
+}
+
 int nxi_is_container(const nxv *v)
 {
     return v && (v->kind == NXV_TUPLE || v->kind == NXV_MAP);

@@ -66,6 +66,24 @@ nxv *nxi_map_leaves(nxv *v, nxv *(*fn)(nxv *leaf, void *ctx), void *ctx);
 /* A leaf as the concrete tensor a defn argument becomes: a number is a plain s32 / f32 /
  * c64 scalar, not a weak one (spec/defn.md §2.1). NULL with the exception raised. */
 nx_tensor *nxi_leaf_tensor(nxv *leaf);
+/* Gathering a container's tensor leaves (nxi_map_leaves with nxi_collect_leaf): up to cap
+ * into t, n counts them all; plain: numbers as defn arguments (nxi_leaf_tensor), else as
+ * weak scalars (nxi_to_tensor). And putting tensors back into a container's skeleton
+ * (nxi_refill_leaf), in the same order. */
+typedef struct {
+    nx_tensor **t;
+    int n, cap;
+    int plain;
+} nxi_leaves;
+nxv *nxi_collect_leaf(nxv *leaf, void *ctx);
+typedef struct {
+    nx_tensor *const *t;
+    int next;
+} nxi_refill;
+nxv *nxi_refill_leaf(nxv *leaf, void *ctx);
+/* After a library call failed: an exception the interpreter raised meanwhile wins over the
+ * library's follow-up error; otherwise that error is raised. Returns NULL. */
+nxv *nxi_raise_nx_or_pending(void);
 
 /* Raises Protocol.UndefinedError for a value that is neither tensor nor container. */
 nxv *nxi_raise_not_container(nxv *v);

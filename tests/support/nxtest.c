@@ -33,6 +33,32 @@ unsigned char *nxtest_read_oracle(const char *name, size_t *len)
     return buf;
 }
 
+double nxtest_uniform(unsigned *state, double lo, double hi)
+{
+    *state = *state * 1103515245u + 12345u;
+    return lo + (hi - lo) * ((*state >> 8) & 0xFFFFFF) / (double)0xFFFFFF;
+}
+
+int nxtest_parse_shapes(const char *s, nx_shape *out)
+{
+    int n = 0;
+    while (*s) {
+        nx_shape sh = { 0 };
+        if (*s == 's')
+            s++;
+        else
+            while (*s && *s != ',') {
+                sh.dims[sh.rank++] = strtol(s, (char **)&s, 10);
+                if (*s == 'x')
+                    s++;
+            }
+        out[n++] = sh;
+        if (*s == ',')
+            s++;
+    }
+    return n;
+}
+
 long nxtest_rss_kb(int pid)
 {
     char path[64], line[256];

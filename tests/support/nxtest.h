@@ -36,6 +36,11 @@ void nxtest_expect_code(const char *code, const char *expected);
 long nxtest_scaled(long n);
 /* The resident set size of process pid (0: this one) in kB, from /proc; -1 if unknown. */
 long nxtest_rss_kb(int pid);
+/* A uniform draw from [lo, hi] of a small seeded generator (its state in *state). */
+double nxtest_uniform(unsigned *state, double lo, double hi);
+/* Shapes written "2x3,3,s" (arguments by ',', dims by 'x', "s" a scalar) into out;
+ * returns how many. */
+int nxtest_parse_shapes(const char *s, nx_shape *out);
 
 /* Asserts that the last call failed with `kind` and exactly `message`, then clears it. */
 #define NXTEST_ERROR(kind, message) \
