@@ -6,6 +6,7 @@
  * assert_keys, stop_grad, print_expr) and Nx.Defn.Composite's count / flatten_list. */
 #include <string.h>
 #include "cli/defn_cache.h"
+#include "cli/hooks.h"
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "cli/reclaim.h"
@@ -172,15 +173,18 @@ static nxv *to_argument(nxv *leaf, void *ctx)
     return leaf;
 }
 
-/* Evaluates a cached graph on argv's leaves. */
-static nxv *run_cached(const nxi_defn_graph *g, int argc, nxv **argv)
+/* Evaluates a cached graph on argv's leaves (named io_calls see `hooks`). */
+static nxv *run_cached(const nxi_defn_graph *g, int argc, nxv **argv, nxv *hooks)
 {
     trace_state in = { 0 }, out = { 0 };
     for (int i = 0; i < argc; i++)
         if (!nxi_map_leaves(argv[i], to_argument, &in))
             return NULL;
     out.results = nxi_alloc((size_t)(g->n ? g->n : 1) * sizeof *out.results);
-    if (nxdefn_eval(g->outputs, g->n, (const nx_tensor *const *)in.args, in.n, out.results) < 0)
+    nxv *saved = nxi_hooks_enter(hooks);
+    int rc = nxdefn_eval(g->outputs, g->n, (const nx_tensor *const *)in.args, in.n, out.results);
+    nxi_hooks_leave(saved);
+    if (rc < 0)
         return nxi_raise_from_nx();
     return nxi_map_leaves(g->exprs, to_result, &out);
 }
@@ -204,7 +208,7 @@ static nxv *run(const void *key, nxv *fun, int argc, nxv **argv, nxv *opts, int 
     char *templates = key && !debug ? nxi_defn_templates(argc, argv) : NULL;
     const nxi_defn_graph *cached = templates ? nxi_defn_cache_find(key, templates) : NULL;
     if (cached)
-        return run_cached(cached, argc, argv);
+        return run_cached(cached, argc, argv, hooks);
     trace_state in = { 0 }, out = { 0 };
     nxv **params = nxv_items(argc);
     for (int i = 0; i < argc; i++)
@@ -223,7 +227,9 @@ static nxv *run(const void *key, nxv *fun, int argc, nxv **argv, nxv *opts, int 
     if (templates)
         nxi_defn_cache_put(key, templates, out.nodes, out.n, exprs);
     out.results = nxi_alloc((size_t)(out.n ? out.n : 1) * sizeof *out.results);
+    nxv *saved_hooks = nxi_hooks_enter(hooks);
     int rc = nxdefn_eval(out.nodes, out.n, (const nx_tensor *const *)in.args, in.n, out.results);
+    nxi_hooks_leave(saved_hooks);
     release_nodes(&out);
     if (rc < 0)
         return nxi_raise_from_nx();

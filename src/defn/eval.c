@@ -369,6 +369,16 @@ static int eval_node(const scope *s, const nxdefn_node *n, value *out)
             return nxerr_set(NX_RUNTIME_ERROR, "elem %d of a tuple of %d", n->pos, in[0]->ntuple);
         out->t = nx_retain(in[0]->tuple[n->pos]);
         return 0;
+    case NXN_IO_CALL:
+    case NXN_RUNTIME_CALL: {   /* hooks.c; a tuple node holds one value per leaf */
+        int k = n->h.type == NX_TYPE_NONE ? n->h.tuple : 1;
+        if (n->h.type == NX_TYPE_NONE) {
+            if (!(out->tuple = nxalloc_zeroed((size_t)k, sizeof *out->tuple)))
+                return nxerr_oom(sizeof *out->tuple), -1;
+            out->ntuple = k;
+        }
+        return nxdefn_io_eval(n, tin, out->tuple ? out->tuple : &out->t);
+    }
     case NXN_COND:
     case NXN_WHILE:
         if ((n->kind == NXN_COND ? eval_cond(s, n, in[0], out) : eval_while(n, in, out)) < 0)
