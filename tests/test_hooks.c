@@ -435,6 +435,40 @@ Test(hooks, grad_passes_through)
     nx_scope_end();
 }
 
+static nx_tensor *hooked_sq(nx_tensor *const *x, void *ctx)
+{
+    (void)ctx;
+    return nx_sum(nx_sin(nx_hook(nx_multiply(x[0], x[0]), "sq", rec_other, current)));
+}
+
+Test(hooks, jvp_passes_through)
+{
+    nx_scope_begin();
+    log_t l = { 0 };
+    current = &l;
+    double xs[3] = { 0.3, -1.1, 1.7 }, vs[3] = { 1.0, 0.5, -2.0 }, dy = 0;
+    nx_tensor *x = nx_from_data(xs, NX_F64, ((nx_shape){ 1, { 3 } }));
+    nx_tensor *v = nx_from_data(vs, NX_F64, ((nx_shape){ 1, { 3 } }));
+    nx_tensor *y = NULL, *t = NULL;
+    cr_assert_eq(nx_jvp(hooked_sq, NULL, &y, &t, x, v), 0, "%s", nx_error_message());
+    for (int i = 0; i < 3; i++)   /* closed form: sum 2 x cos(x^2) v */
+        dy += 2 * xs[i] * cos(xs[i] * xs[i]) * vs[i];
+    cr_assert_float_eq(total(t), dy, 1e-12);
+    cr_assert_geq(l.n, 1);
+    nx_scope_end();
+}
+
+Test(hooks, cli_compile_with_hooks)
+{
+    nxtest_expect_code("f = Nx.Defn.compile(fn x -> Nx.Defn.Kernel.hook(Nx.add(x, 1), :c) end, [Nx.template({}, :s32)],"
+                       " hooks: %{c: fn v -> send(self(), Nx.to_number(v)) end})\n"
+                       "f.(Nx.tensor(1))\nf.(Nx.tensor(4))\n"
+                       "Enum.map(1..3, fn _ -> receive do v -> v after 0 -> :none end end)",
+                       "[2, 5, :none]");
+    nxtest_expect_code("Nx.Defn.compile(fn x -> x end, [1], hooks: [])",
+                       "** (ArgumentError) :hooks option must be a map");
+}
+
 /* ---------------------------------------------------------------- runtime_call */
 
 static int triple(int n, const nx_tensor *const *data, int nout, nx_tensor **out, void *ctx)
