@@ -6,19 +6,6 @@
 #include <string.h>
 #include "support/nxtest.h"
 
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            sscanf(line + 6, "%ld", &kb);
-    if (f)
-        fclose(f);
-    return kb;
-}
-
 static const char *const u8_true = "#Nx.Tensor<\n  u8\n  1\n>";
 
 Test(reclaim, escaping_values_stay_valid)
@@ -50,12 +37,12 @@ Test(reclaim, escaping_values_stay_valid)
 Test(reclaim, a_loop_of_calls_keeps_memory_flat, .timeout = 300)
 {
     /* Each step makes a 1 MB tensor; 300 steps kept would be 300 MB. */
-    long before = rss_kb();
+    long before = nxtest_rss_kb(0);
     nxtest_expect_code("Enum.reduce(1..300, Nx.tensor(0.0), fn _, acc ->\n"
                        "  t = Nx.iota({262_144}, type: :f32)\n"
                        "  Nx.add(acc, Nx.divide(Nx.reduce_max(t), 262_143))\nend)",
                        "#Nx.Tensor<\n  f32\n  300.0\n>");
-    long after = rss_kb();
+    long after = nxtest_rss_kb(0);
 #ifndef __SANITIZE_ADDRESS__   /* ASan's quarantine holds freed memory */
     cr_assert_lt(after - before, 64 * 1024, "resident memory grew by %ld kB", after - before);
 #else

@@ -4,20 +4,6 @@
 #include <string.h>
 #include "support/nxtest.h"
 
-/* Resident set size in kB, from /proc/self/status. */
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            sscanf(line + 6, "%ld", &kb);
-    if (f)
-        fclose(f);
-    return kb;
-}
-
 Test(softmax_memory, eager_steps_keep_resident_memory_flat, .timeout = 600)
 {
     long steps = nxtest_scaled(10000);
@@ -26,14 +12,14 @@ Test(softmax_memory, eager_steps_keep_resident_memory_flat, .timeout = 600)
     long after_warmup = 0;
     for (long i = 0; i < steps; i++) {
         if (i == (steps < 100 ? steps / 2 : 100))
-            after_warmup = rss_kb();
+            after_warmup = nxtest_rss_kb(0);
         nx_scope_begin();
         nx_tensor *e = nx_exp(x);
         nx_tensor *y = nx_divide(e, nx_sum(e));
         cr_assert_not_null(y, "%s", nx_error_message());
         nx_scope_end();
     }
-    long end = rss_kb();
+    long end = nxtest_rss_kb(0);
     nx_scope_end();
 #ifndef __SANITIZE_ADDRESS__   /* ASan keeps freed memory in quarantine: RSS says nothing there */
     cr_assert(end - after_warmup < 5 * 1024, "resident memory grew by %ld kB over %ld steps", end - after_warmup, steps);

@@ -15,7 +15,7 @@
 typedef struct {
     const void *fn;          /* the definition (NULL: a free slot) */
     char *templates;         /* arena text */
-    nxi_defn_graph g;        /* its outputs held: one reference each */
+    nxi_defn_graph g;        /* its outputs (an nx_alloc array) held: one reference each */
     unsigned long used;      /* for evicting the least recently used */
 } entry;
 
@@ -110,6 +110,7 @@ static void drop(entry *e)
 {
     for (int i = 0; i < e->g.n; i++)
         nxdefn_release(e->g.outputs[i]);
+    nx_free(e->g.outputs);
     memset(e, 0, sizeof *e);
 }
 
@@ -125,7 +126,10 @@ void nxi_defn_cache_put(const void *fn, char *templates, nxdefn_node **outputs, 
             slot = &cache[i];
     }
     drop(slot);
-    nxdefn_node **held = nxi_alloc((size_t)(n ? n : 1) * sizeof *held);
+    /* Not in the arena: forgetting runs after the arena is gone. */
+    nxdefn_node **held = nx_alloc((size_t)(n ? n : 1) * sizeof *held);
+    if (!held)
+        return;   /* out of memory: the call just stays uncached */
     for (int i = 0; i < n; i++)
         held[i] = nxdefn_retain(outputs[i]);
     *slot = (entry){ .fn = fn, .templates = templates, .g = { held, n, exprs }, .used = ++clock };

@@ -99,24 +99,34 @@ static int grow(trace_state *s)
     return 0;
 }
 
+/* An argument leaf's concrete tensor, kept in s->args (the order parameters have);
+ * NULL with the exception raised. */
+static nx_tensor *keep_argument(nxv *leaf, trace_state *s)
+{
+    nx_tensor *t = nxi_leaf_tensor(leaf);
+    if (!t)
+        return NULL;
+    if (t->node) {
+        nxi_raise("ArgumentError", "cannot pass a tensor expression as argument to defn, got: %s",
+                  nxi_inspect_plain(leaf));
+        return NULL;
+    }
+    grow(s);
+    s->args[s->n++] = t;
+    return t;
+}
+
 /* An argument leaf: its concrete tensor is kept, a parameter stands in for it (§2.1). */
 static nxv *to_parameter(nxv *leaf, void *ctx)
 {
     trace_state *s = ctx;
-    nx_tensor *t = nxi_leaf_tensor(leaf);
+    nx_tensor *t = keep_argument(leaf, s);
     if (!t)
         return NULL;
-    if (t->node)
-        return nxi_raise("ArgumentError", "cannot pass a tensor expression as argument to defn, got: %s",
-                         nxi_inspect_plain(leaf));
-    grow(s);
     nxdefn_hdr h;
     nxdefn_hdr_of(&h, t);
-    nx_tensor *p = nxdefn_tensor(&h, nxdefn_parameter(&h, s->n, 1));
-    if (!p)
-        return nxi_raise_from_nx();
-    s->args[s->n++] = t;
-    return nxv_tensor(p);
+    nx_tensor *p = nxdefn_tensor(&h, nxdefn_parameter(&h, s->n - 1, 1));
+    return p ? nxv_tensor(p) : nxi_raise_from_nx();
 }
 
 /* An output leaf as an expression (numbers and concrete tensors become nodes). */
@@ -158,19 +168,10 @@ static void release_nodes(trace_state *s)
         nxdefn_release(s->nodes[i]);
 }
 
-/* An argument leaf of a cached call: its concrete tensor, in the order parameters have. */
+/* An argument leaf of a cached call: only its concrete tensor is kept. */
 static nxv *to_argument(nxv *leaf, void *ctx)
 {
-    trace_state *s = ctx;
-    nx_tensor *t = nxi_leaf_tensor(leaf);
-    if (!t)
-        return NULL;
-    if (t->node)
-        return nxi_raise("ArgumentError", "cannot pass a tensor expression as argument to defn, got: %s",
-                         nxi_inspect_plain(leaf));
-    grow(s);
-    s->args[s->n++] = t;
-    return leaf;
+    return keep_argument(leaf, ctx) ? leaf : NULL;
 }
 
 /* Evaluates a cached graph on argv's leaves (named io_calls see `hooks`). */

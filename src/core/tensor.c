@@ -10,12 +10,12 @@
 #include "core/shape.h"
 #include "defn/node.h"
 
-nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char *const *names)
+int64_t nxtensor_check_shape(nx_type type, int rank, const int64_t *dims)
 {
     if (type <= NX_TYPE_NONE || type >= NX_TYPE_COUNT)
-        return nxerr_null(NX_ARGUMENT_ERROR, "invalid numerical type: %d (see Nx.Type docs for all supported types)", (int)type);
+        return nxerr_set(NX_ARGUMENT_ERROR, "invalid numerical type: %d (see Nx.Type docs for all supported types)", (int)type);
     if (rank < 0 || rank > NX_MAX_RANK)
-        return nxerr_null(NX_ARGUMENT_ERROR, "rank %d is not supported (nxc allows at most %d axes)", rank, NX_MAX_RANK);
+        return nxerr_set(NX_ARGUMENT_ERROR, "rank %d is not supported (nxc allows at most %d axes)", rank, NX_MAX_RANK);
     int64_t size = nxshape_size(rank, dims);
     if (size < 0 || nxelem_bytes(type, size) < 0) {
         nx_shape s = { .rank = rank };
@@ -23,8 +23,16 @@ nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char 
         if (nxshape_check(&s, "shape") >= 0)
             nxerr_set(NX_ARGUMENT_ERROR, "a tensor of %lld elements of %s does not fit in memory",
                       (long long)size, nx_type_name(type));
-        return NULL;
+        return -1;
     }
+    return size;
+}
+
+nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char *const *names)
+{
+    int64_t size = nxtensor_check_shape(type, rank, dims);
+    if (size < 0)
+        return NULL;
     nx_tensor *t = nxalloc_header(sizeof *t);
     if (!t)
         return nxerr_oom(sizeof *t);

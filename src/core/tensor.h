@@ -38,6 +38,8 @@ struct nx_tensor {
 /* A new header with no data, owned by the innermost scope (or the caller). names may be
  * NULL (all nil). Checks rank and size; NULL with an error. */
 nx_tensor *nxtensor_new(nx_type type, int rank, const int64_t *dims, const char *const *names);
+/* The checks of nxtensor_new alone: the element count, or -1 with its error. */
+int64_t nxtensor_check_shape(nx_type type, int rank, const int64_t *dims);
 /* Same shape, names and vectorized axes as t, another type. */
 nx_tensor *nxtensor_like(const nx_tensor *t, nx_type type);
 /* Gives t a fresh buffer for its elements, not zero-filled (kernels write every element);

@@ -244,10 +244,8 @@ nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o
     memcpy(cb0, cb, sizeof cb0);
 
     nx_type out_type = nx_type_merge(a->type, b->type), type = nxfront_compute_type(out_type);
-    nx_tensor *shape_of = nxtensor_new(out_type, nv + rank, dims, names);
-    if (!shape_of)
+    if (nxtensor_check_shape(out_type, nv + rank, dims) < 0)
         return NULL;
-    shape_of->vrank = nv;
     /* Operand axes shift past the nv vectorized ones; batch axes become [0, nv + nb). */
     for (int i = 0; i < nca; i++) {
         ca[i] += nv;
@@ -278,7 +276,6 @@ nx_tensor *nx_dot_general_(const nx_tensor *a, const nx_tensor *b, nx_dot_opts o
     nx_release(ma);
     nx_release(xb);
     nx_release(xa);
-    nx_release(shape_of);
     if (nxdefn_traced(r))
         r = traced_dot(r, a, b, o, nca, ca0, nba, ba, ncb, cb0, nbb, bb);
     return r;

@@ -33,6 +33,23 @@ unsigned char *nxtest_read_oracle(const char *name, size_t *len)
     return buf;
 }
 
+long nxtest_rss_kb(int pid)
+{
+    char path[64], line[256];
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%d/status", pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/status");
+    FILE *f = fopen(path, "r");
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            sscanf(line + 6, "%ld", &kb);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
 long nxtest_scaled(long n)
 {
     const char *s = getenv("NXC_TEST_SCALE");

@@ -34,6 +34,8 @@ nx_shape nxtest_rd_shape(nxtest_reader *r);   /* u8 rank, then i64 dims */
 void nxtest_expect_code(const char *code, const char *expected);
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
+/* The resident set size of process pid (0: this one) in kB, from /proc; -1 if unknown. */
+long nxtest_rss_kb(int pid);
 
 /* Asserts that the last call failed with `kind` and exactly `message`, then clears it. */
 #define NXTEST_ERROR(kind, message) \

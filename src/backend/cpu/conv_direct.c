@@ -60,8 +60,10 @@ struct djob {
         int64_t nch = j->o - ob * OB < OB ? j->o - ob * OB : OB; \
         for (int64_t y = 0; y < j->oh; y++) \
             for (int64_t x = 0; x < j->ow; x += XV * VL) { \
-                VT acc[OB][XV]; \
-                memset(acc, 0, sizeof acc); \
+                VT acc[OB][XV]; /* zeroed lane by lane: a memset becomes a slow rep stos */ \
+                for (int k = 0; k < OB; k++) \
+                    for (int v = 0; v < XV; v++) \
+                        acc[k][v] = (VT){ 0 }; \
                 for (int64_t c = 0; c < j->c; c++) \
                     for (int64_t r = 0; r < j->kh; r++) { \
                         const T *row = pimg + (c * j->ph + y + r) * j->pw + x; \
