@@ -341,6 +341,8 @@ Test(defmodule, logistic_regression_example, .timeout = 600)
     cr_assert_geq(acc, 0.95, "final accuracy %f", acc);
 #ifndef __SANITIZE_ADDRESS__   /* ASan's quarantine holds freed memory */
     cr_assert_lt(rss[9] - rss[1], 2048, "resident memory grew by %ld kB from epoch 2 to 10", rss[9] - rss[1]);
+#else
+    (void)rss;
 #endif
 }
 

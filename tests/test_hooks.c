@@ -469,6 +469,34 @@ Test(hooks, cli_compile_with_hooks)
                        "** (ArgumentError) :hooks option must be a map");
 }
 
+/* Nx.Defn.Graph: a stage boundary after each io_call; the stages still fire each once. */
+static int after_io(const nx_tensor *node, void *ctx)
+{
+    (void)ctx;
+    return !strcmp(nx_expr_op(node), "io_call") ? NX_SPLIT_AFTER : NX_SPLIT_NONE;
+}
+
+Test(hooks, graph_split_keeps_io_calls)
+{
+    nx_scope_begin();
+    log_t l = { 0 };
+    current = &l;
+    nx_tensor *e = nx_jit(add_mult, NULL, f32s(0), f32s(0));
+    nx_graph_chain *c = nx_graph_split(1, (const nx_tensor *const[]){ e }, after_io, NULL);
+    cr_assert_not_null(c, "%s", nx_error_message());
+    cr_assert_eq(c->n, 3);
+    nx_tensor *r = NULL;
+    cr_assert_eq(nx_graph_run(c, 2, (const nx_tensor *const[]){ f32s(2), f32s(5) }, &r), 0, "%s", nx_error_message());
+    cr_assert_float_eq(total(r), -3.0, 1e-6);
+    cr_assert_eq(l.n, 2);
+    cr_assert_str_eq(l.tag[0], "add");
+    cr_assert_float_eq(l.sum[0], 7.0, 1e-6);
+    cr_assert_str_eq(l.tag[1], "mult");
+    cr_assert_float_eq(l.sum[1], 10.0, 1e-6);
+    nx_graph_chain_free(c);
+    nx_scope_end();
+}
+
 /* ---------------------------------------------------------------- runtime_call */
 
 static int triple(int n, const nx_tensor *const *data, int nout, nx_tensor **out, void *ctx)

@@ -220,5 +220,40 @@ typedef struct nx_runtime_callback {
 NX_API int nx_runtime_call_n(int nout, const nx_tensor *const *templates, int n, const nx_tensor *const *data,
                              const nx_runtime_callback *cb, nx_tensor **out);
 NX_API nx_tensor *nx_runtime_call(const nx_tensor *tmpl, const nx_tensor *data, nx_runtime_fn *fn, void *ctx);
+/* ---- graph splitting (Nx.Defn.Graph, spec/defn.md §14) ----
+ * nx_graph_split cuts the expression outputs[0..nout) into a chain of stages. decide is
+ * asked about each node of the root scope in post-order (an expression tensor of that
+ * node; never parameters, elem nodes or what is inside cond branches) and returns:
+ * NX_SPLIT_BEFORE: the node's computed operands end a stage and become parameters of the
+ * rest (nothing happens when they are all parameters already); NX_SPLIT_AFTER: a stage
+ * ends right after the node (a tuple-typed cond or while outputs each leaf); NX_SPLIT_BOTH;
+ * NX_SPLIT_NONE. It returns -1 to stop with its own error pending (the split then returns
+ * NULL); any other value is ArgumentError "Invalid split decision: ...".
+ * Each stage has outputs (expressions over its own parameters, numbered from 0 as Nx
+ * numbers them) and args: where each parameter comes from, an original argument
+ * (stage -1, index = its position) or output `index` of an earlier stage. The last stage
+ * outputs what outputs[] did. nx_graph_run runs the stages in order with the evaluator on
+ * args[0..nargs) and writes the last stage's outputs into results (one per output). */
+typedef enum { NX_SPLIT_NONE = 0, NX_SPLIT_BEFORE, NX_SPLIT_AFTER, NX_SPLIT_BOTH } nx_split_decision;
+typedef int nx_split_fn(const nx_tensor *node, void *ctx);
+typedef struct nx_stage_arg {
+    int stage, index;
+} nx_stage_arg;
+typedef struct nx_stage {
+    int id;                   /* its position in the chain */
+    int nout, nargs;
+    nx_tensor **outputs;      /* owned by the chain */
+    nx_stage_arg *args;
+} nx_stage;
+typedef struct nx_graph_chain {
+    int n;
+    nx_stage *stages;
+} nx_graph_chain;
+/* The op of an expression tensor's node as Nx names it ("parameter", "constant", "sin",
+ * "cond", ...); NULL (no error) for a concrete tensor. */
+NX_API const char *nx_expr_op(const nx_tensor *t);
+NX_API nx_graph_chain *nx_graph_split(int nout, const nx_tensor *const *outputs, nx_split_fn *decide, void *ctx);
+NX_API void nx_graph_chain_free(nx_graph_chain *c);
+NX_API int nx_graph_run(const nx_graph_chain *c, int nargs, const nx_tensor *const *args, nx_tensor **results);
 
 #endif

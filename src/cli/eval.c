@@ -746,8 +746,12 @@ static nxv *pipe(const nxi_ast *a, nxi_env **env)
 }
 
 /* Struct fields of a tensor (t.shape, %{shape: s} = t). */
+nxv *nxi_tensor_data(nx_tensor *t);   /* src/cli/nxlib_graph.c */
+
 static nxv *tensor_field(nx_tensor *t, const char *field)
 {
+    if (!strcmp(field, "data"))
+        return nxi_tensor_data(t);
     nxv *args[1] = { nxv_tensor(t) };
     const nxi_func *f = NULL;
     if (!strcmp(field, "shape") || !strcmp(field, "type") || !strcmp(field, "names"))

@@ -56,8 +56,30 @@ static int match_list(const nxi_ast *p, nxv *v, nxi_env **env, nxi_env *start)
     return match(p->tail, rest, env, start);
 }
 
+/* %Module{...}: a tensor is an %Nx.Tensor{}; a map must carry __struct__: Module. */
+static int struct_matches(const nxi_ast *p, nxv *v, nxi_env **env)
+{
+    nxi_ast alias = { .kind = AST_ALIAS, .text = p->module, .line = p->line, .col = p->col };
+    nxv *mod = nxi_eval_expr(&alias, env);
+    if (!mod)
+        return -1;
+    if (v->kind == NXV_TENSOR)
+        return !strcmp(mod->atom, "Elixir.Nx.Tensor");
+    if (v->kind != NXV_MAP)
+        return 0;
+    for (int64_t j = 0; j < v->map.n; j++)
+        if (nxv_is_atom(v->map.keys[j], "__struct__"))
+            return nxv_equal(v->map.vals[j], mod, 1);
+    return 0;
+}
+
 static int match_map(const nxi_ast *p, nxv *v, nxi_env **env, nxi_env *start)
 {
+    if (p->module) {
+        int r = struct_matches(p, v, env);
+        if (r != 1)
+            return r;
+    }
     for (int i = 0; i < p->n; i++) {
         const nxi_ast *kp = p->kids[i]->kids[0], *vp = p->kids[i]->kids[1];
         nxv *key = nxi_eval_expr(kp, env);

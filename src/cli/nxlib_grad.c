@@ -64,12 +64,8 @@ static nxv *hold_leaf(nxv *leaf, void *ctx)
 static nxv *hand_over_leaf(nxv *leaf, void *ctx)
 {
     (void)ctx;
-    if (leaf->kind != NXV_TENSOR)
-        return leaf;
-    if (leaf->tensor->scope_depth > 0)   /* a scope holds it already (a repeated leaf) */
-        nx_release(leaf->tensor);
-    else
-        nxscope_adopt(leaf->tensor);
+    if (leaf->kind == NXV_TENSOR)
+        nxscope_adopt(leaf->tensor);   /* a repeated leaf: the extra hold is dropped */
     return leaf;
 }
 
@@ -82,6 +78,8 @@ static nx_tensor *traced_fn(nx_tensor *const *args, void *ctx)
     nxv *arg = nxi_map_leaves(g->arg, next_traced, g);
     nxv *r = arg ? nxi_call_fun(g->fun, 1, &arg) : NULL;
     if (r && g->transform) {
+        if (g->value)   /* traced again (vectorized batch axes, spec/grad.md §9): drop the first value */
+            nxi_map_leaves(g->value, hand_over_leaf, NULL);
         g->value = nxi_map_leaves(r, hold_leaf, NULL);
         r = nxi_call_fun(g->transform, 1, &r);
     }

@@ -784,9 +784,35 @@ static const doc *tuple_doc(pctx *c, const nxv *v, int64_t limit)
     return container(c, "{", docs, m, 0, "}", B_FLEX);
 }
 
+/* A map with __struct__: Mod prints as %Mod{field: value, ...}, fields in the order the
+ * map keeps them (the structs nxc makes list them in definition order). */
+static const doc *struct_doc(pctx *c, const nxv *v, const char *mod, int64_t limit)
+{
+    const doc **docs = palloc(c, (size_t)(v->map.n + 1) * sizeof *docs);
+    int64_t m = 0;
+    for (int64_t i = 0; i < v->map.n; i++) {
+        if (nxv_is_atom(v->map.keys[i], "__struct__"))
+            continue;
+        if (limit == 0) {
+            docs[m++] = str(c, "...");
+            break;
+        }
+        limit = decrement(limit);
+        docs[m++] = keyword_item(c, v->map.keys[i], v->map.vals[i], limit);
+    }
+    size_t n = strlen(mod) + 3;
+    char *open = palloc(c, n);
+    snprintf(open, n, "%%%s{", mod);
+    return container(c, open, docs, m, 0, "}", B_STRICT);
+}
+
 static const doc *map_doc(pctx *c, const nxv *v, int64_t limit)
 {
     int64_t n = v->map.n;
+    for (int64_t i = 0; i < n; i++)
+        if (nxv_is_atom(v->map.keys[i], "__struct__") && v->map.vals[i]->kind == NXV_ATOM &&
+            !strncmp(v->map.vals[i]->atom, "Elixir.", 7))
+            return struct_doc(c, v, v->map.vals[i]->atom + 7, limit);
     /* Pairs in key order, as Erlang keeps small maps. */
     int64_t *ix = nxv_map_order(v);
     int keyword = 1;

@@ -68,6 +68,7 @@ typedef struct nxop_params {
      * o * stride - low + w * dilation for w < window, skipping positions outside it. */
     struct {
         int64_t window[NX_MAX_RANK], stride[NX_MAX_RANK], dilation[NX_MAX_RANK], low[NX_MAX_RANK];
+        int64_t high[NX_MAX_RANK];   /* the padding's high side, as given (printed by defn) */
     } window;
     /* conv (src/ops/conv.c): canonical layouts input {V, N, C, s...}, kernel {V, O, I, k...},
      * out {V, N / bgroups, O, o...}; nsp spatial axes. An output position o reads the
@@ -76,6 +77,7 @@ typedef struct nxop_params {
     struct {
         int nsp;
         int64_t stride[NX_MAX_RANK], low[NX_MAX_RANK], idil[NX_MAX_RANK], kdil[NX_MAX_RANK];
+        int64_t high[NX_MAX_RANK];   /* the padding's high side, as given (printed by defn) */
         int64_t fgroups, bgroups;
     } conv;
     /* triangular_solve (src/ops/linalg.c): transform is an nx_transform (include/nx/linalg.h). */

@@ -33,6 +33,12 @@ static void link_into(nx_tensor *t, int d)
 
 void nxscope_adopt(nx_tensor *t)
 {
+    if (t->scope_depth > 0 && t->scope_depth <= depth) {
+        /* Handed over twice (the same tensor in two results): a scope holds one
+         * reference, so the extra one goes now. */
+        nx_release(t);
+        return;
+    }
     t->scope_depth = 0;
     t->scope_prev = t->scope_next = NULL;
     if (depth > 0)

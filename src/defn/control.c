@@ -109,13 +109,13 @@ static nxdefn_hdr tuple_hdr(const nxdefn_hdr *h, int n)
     return t;
 }
 
-/* §6.1 step 1: a predicate must be a scalar (vectorized ones are not supported yet). */
+/* §6.1 step 1: a predicate must be a scalar (its inner shape: vectorized axes are allowed
+ * for cond; a vectorized while condition is refused until its lowering exists). */
 static int check_predicate(const nx_tensor *p, const char *word)
 {
-    (void)word;
-    if (p->vrank > 0)
-        return nxerr_set(NX_ARGUMENT_ERROR, "vectorized predicates in %s are not supported by nxc yet", word);
-    if (p->rank != 0) {
+    if (p->vrank > 0 && !strcmp(word, "while"))
+        return nxerr_set(NX_ARGUMENT_ERROR, "vectorized conditions in while are not supported by nxc yet");
+    if (p->rank != p->vrank) {
         char *s = nx_inspect(p);
         int rc = nxerr_set(NX_COMPILE_ERROR,
                            "condition must be a scalar tensor, got: %s, consider using Nx.all/1 or Nx.any/1 to "
@@ -246,6 +246,143 @@ static nxdefn_node *ensure(const nx_tensor *t, const nxdefn_hdr *m)
     return r;
 }
 
+/* The cond node over predicate nodes preds[0..k-1) and the devectorized leaves
+ * d[b * leaves + i] (body b, leaf i) merged into headers m[0..leaves); out[i] its leaves. */
+static int build_node(int k, nxdefn_node *const *preds, nx_tensor *const *d, nxdefn_hdr *m, int leaves,
+                      nx_tensor **out)
+{
+    nxdefn_cond *cd = nxalloc_zeroed(1, sizeof *cd);
+    nxdefn_node *node = NULL;
+    int rc = -1;
+    if (!cd)
+        return nxerr_oom(sizeof *cd), -1;
+    cd->nclauses = k - 1;
+    cd->leaves = leaves;
+    cd->pred = nxalloc_zeroed((size_t)k, sizeof *cd->pred);
+    cd->body = nxalloc_zeroed((size_t)k, sizeof *cd->body);
+    nxdefn_hdr th = tuple_hdr(m, leaves);
+    node = nxdefn_node_new(NXN_COND, &th, 1, (nxdefn_node **)&preds[0]);
+    if (!node || !cd->pred || !cd->body) {
+        if (!node)
+            nxerr_oom(sizeof *node);
+        nx_free(cd->body);
+        nx_free(cd->pred);
+        nx_free(cd);
+        goto out;
+    }
+    node->cond = cd;   /* freed with the node from here on */
+    nxdefn_tracing++;   /* the casts and broadcasts are traced ops */
+    bool failed = true;
+    for (int b = 0; b < k; b++) {
+        if (b < k - 1)
+            cd->pred[b] = nxdefn_retain(preds[b]);
+        if (!(cd->body[b] = nxalloc_zeroed((size_t)leaves, sizeof **cd->body)))
+            break;
+        int i = 0;
+        while (i < leaves) {
+            nxdefn_hdr dm = m[i];
+            dm.vrank = 0;
+            if (!(cd->body[b][i] = ensure(d[b * leaves + i], &dm)))
+                break;
+            i++;
+        }
+        if (i < leaves)
+            break;
+        failed = b < k - 1;
+    }
+    nxdefn_tracing--;
+    if (failed)
+        goto out;
+    /* The node lives in the predicates' and bodies' context (§6.1 step 6). */
+    nxdefn_node **all = nx_alloc((size_t)k * (size_t)(leaves + 1) * sizeof *all);
+    int na = 0;
+    if (!all) {
+        nxerr_oom((size_t)k * (size_t)(leaves + 1) * sizeof *all);
+        goto out;
+    }
+    for (int b = 0; b < k; b++) {
+        if (b < k - 1)
+            all[na++] = preds[b];
+        for (int i = 0; i < leaves; i++)
+            all[na++] = cd->body[b][i];
+    }
+    int ctx = nxdefn_merge_ctx(all, na);
+    nx_free(all);
+    if (ctx < 0)
+        goto out;
+    nxdefn_node *res[MAX_LEAVES];
+    rc = split_tuple(node, m, leaves, res);
+    node = NULL;
+    if (rc == 0)
+        rc = node_results(res, m, leaves, out) < 0 ? -1 : leaves;
+out:
+    nxdefn_release(node);
+    return rc;
+}
+
+int nxdefn_cond_build(int k, nx_tensor *const *pt, nx_tensor *const *const *bodies, int leaves, nx_tensor **out)
+{
+    if (k == 1) {   /* no clause left: the last body itself */
+        for (int i = 0; i < leaves; i++)
+            if (!(out[i] = nx_as_type(bodies[0][i], bodies[0][i]->type)))
+                return -1;
+        return leaves;
+    }
+    nxdefn_hdr merged[MAX_LEAVES];
+    nxdefn_node *preds[MAX_LEAVES] = { 0 };
+    nx_tensor **all = nx_alloc((size_t)k * (size_t)leaves * sizeof *all);
+    int rc = -1;
+    if (!all)
+        return nxerr_oom((size_t)k * (size_t)leaves * sizeof *all), -1;
+    for (int b = 0; b < k - 1; b++)
+        if (!(preds[b] = nxdefn_node_of(pt[b])))
+            goto out;
+    /* Merge each leaf: last first, then the clauses in order (§6.1 step 5). Leaves with
+     * vectorized axes are aligned and devectorized first; the result is re-vectorized. */
+    nxdefn_tracing++;   /* the alignments are traced ops */
+    for (int i = 0; i < leaves; i++) {
+        nx_tensor *in[MAX_LEAVES], *d[MAX_LEAVES];
+        in[0] = bodies[k - 1][i];
+        for (int b = 0; b < k - 1; b++)
+            in[b + 1] = bodies[b][i];
+        int vr = 0;
+        bool vec = false;
+        for (int j = 0; j < k; j++)
+            vec |= in[j]->vrank > 0;
+        if (vec && nx_reshape_vectors((const nx_tensor *const *)in, k, d, .align_ranks = true) < 0)
+            break;
+        if (vec)
+            vr = d[0]->vrank;
+        int j = 0;
+        for (; j < k; j++)
+            if (!(d[j] = vec ? nx_devectorize(d[j], true) : in[j]))
+                break;
+        if (j < k)
+            break;
+        nxdefn_hdr_of(&merged[i], d[0]);
+        for (j = 1; j < k; j++) {
+            nxdefn_hdr h;
+            nxdefn_hdr_of(&h, d[j]);
+            if (merge_leaf(&merged[i], &h) < 0)
+                break;
+        }
+        if (j < k)
+            break;
+        all[(k - 1) * leaves + i] = d[0];
+        for (int b = 0; b < k - 1; b++)
+            all[b * leaves + i] = d[b + 1];
+        merged[i].vrank = vr;   /* the leading merged axes are the vectorized ones */
+    }
+    nxdefn_tracing--;
+    if (nxerr_pending())
+        goto out;
+    rc = build_node(k, preds, all, merged, leaves, out);
+out:
+    release_nodes(preds, k - 1);
+    nx_free(all);
+    return rc;
+}
+
 /* The traced cond over clauses c[0..n) whose predicates are expressions or constants. */
 static int trace_cond(int n, const nx_clause *c, nx_tensor **out, int cap)
 {
@@ -287,7 +424,7 @@ static int trace_cond(int n, const nx_clause *c, nx_tensor **out, int cap)
     /* Trace every remaining body (§6.1 step 3). */
     nx_tensor *bodies[MAX_LEAVES][MAX_LEAVES];
     int nb[MAX_LEAVES] = { 0 }, traced = 0;
-    nxdefn_hdr first[MAX_LEAVES], other[MAX_LEAVES], merged[MAX_LEAVES];
+    nxdefn_hdr first[MAX_LEAVES], other[MAX_LEAVES];
     nxdefn_tracing++;
     for (; traced < k; traced++) {
         nb[traced] = run_branch(kept[traced], bodies[traced], MAX_LEAVES);
@@ -320,80 +457,25 @@ static int trace_cond(int n, const nx_clause *c, nx_tensor **out, int cap)
         rc = 0;
         goto out_bodies;
     }
-    /* Merge: last first, then the clauses in order (§6.1 step 5). */
-    for (int i = 0; i < leaves; i++) {
-        nxdefn_hdr_of(&merged[i], bodies[k - 1][i]);
-        for (int b = 0; b < k - 1; b++) {
-            nxdefn_hdr h;
-            nxdefn_hdr_of(&h, bodies[b][i]);
-            if (merge_leaf(&merged[i], &h) < 0)
-                goto out_bodies;
+    /* The node (or, with vectorized predicates, the select lowering of control_vec.c),
+     * built in a scope of its own: only the results reach the caller. */
+    nx_tensor *pt[MAX_LEAVES], *const *bp[MAX_LEAVES];
+    bool vec = false;
+    for (int b = 0; b < k; b++) {
+        bp[b] = bodies[b];
+        if (b < k - 1) {
+            pt[b] = (nx_tensor *)kept[b]->pred;
+            vec |= pt[b]->vrank > 0;
         }
     }
-    nxdefn_cond *cd = nxalloc_zeroed(1, sizeof *cd);
-    nxdefn_node *node = NULL;
-    if (!cd) {
-        nxerr_oom(sizeof *cd);
-        goto out_bodies;
-    }
-    cd->nclauses = k - 1;
-    cd->leaves = leaves;
-    cd->pred = nxalloc_zeroed((size_t)k, sizeof *cd->pred);
-    cd->body = nxalloc_zeroed((size_t)k, sizeof *cd->body);
-    nxdefn_hdr th = tuple_hdr(merged, leaves);
-    node = nxdefn_node_new(NXN_COND, &th, 1, &preds[0]);
-    if (!node || !cd->pred || !cd->body) {
-        if (!node)
-            nxerr_oom(sizeof *node);
-        goto out_cd;
-    }
-    node->cond = cd;   /* freed with the node from here on */
-    nxdefn_tracing++;   /* the casts and broadcasts are traced ops */
-    bool failed = true;
-    for (int b = 0; b < k; b++) {
-        if (b < k - 1)
-            cd->pred[b] = nxdefn_retain(preds[b]);
-        if (!(cd->body[b] = nxalloc_zeroed((size_t)leaves, sizeof **cd->body)))
-            break;
-        int i = 0;
-        while (i < leaves && (cd->body[b][i] = ensure(bodies[b][i], &merged[i])) != NULL)
-            i++;
-        if (i < leaves)
-            break;
-        failed = b < k - 1;
-    }
+    nx_scope_begin();
+    nxdefn_tracing++;
+    int got = vec ? nxdefn_cond_vectorized(k, pt, bp, leaves, out) : nxdefn_cond_build(k, pt, bp, leaves, out);
     nxdefn_tracing--;
-    if (failed)
-        goto out_node;
-    /* The node lives in the predicates' and bodies' context (§6.1 step 6). */
-    nxdefn_node **all = nx_alloc((size_t)k * (size_t)(leaves + 1) * sizeof *all);
-    int na = 0;
-    if (!all) {
-        nxerr_oom((size_t)k * (size_t)(leaves + 1) * sizeof *all);
-        goto out_node;
-    }
-    for (int b = 0; b < k; b++) {
-        if (b < k - 1)
-            all[na++] = preds[b];
-        for (int i = 0; i < leaves; i++)
-            all[na++] = cd->body[b][i];
-    }
-    int ctx = nxdefn_merge_ctx(all, na);
-    nx_free(all);
-    if (ctx < 0)
-        goto out_node;
-    nxdefn_node *res[MAX_LEAVES];
-    if (split_tuple(node, merged, leaves, res) < 0)
-        goto out_bodies;
-    rc = node_results(res, merged, leaves, out) < 0 ? -1 : leaves;
-    goto out_bodies;
-out_cd:
-    if (cd->body)
-        nx_free(cd->body);
-    nx_free(cd->pred);
-    nx_free(cd);
-out_node:
-    nxdefn_release(node);
+    if (got == leaves)
+        keep_private(out, leaves);
+    nx_scope_end();
+    rc = to_caller(out, got == leaves ? leaves : -1);
 out_bodies:
     for (int b = 0; b < traced && b < k; b++)
         for (int i = 0; i < nb[b]; i++)
@@ -401,6 +483,34 @@ out_bodies:
 out:
     release_nodes(preds, k);
     return rc;
+}
+
+/* Concrete predicates with vectorized axes: the cond is traced (every branch with them,
+ * as Nx traces every branch) and the lowered graph evaluated, so eager and traced code
+ * agree on values, types and shapes. */
+static int eager_vectorized(int n, const nx_clause *clauses, nx_tensor **out, int cap)
+{
+    nxdefn_tracing++;
+    nx_scope_begin();
+    int k = trace_cond(n, clauses, out, cap);
+    nxdefn_tracing--;
+    nxdefn_node *roots[MAX_LEAVES];
+    nx_tensor *vals[MAX_LEAVES];
+    int rc = k;
+    for (int i = 0; i < k; i++)
+        roots[i] = out[i]->node;
+    if (k > 0 && nxdefn_eval(roots, k, NULL, 0, vals) < 0)
+        rc = -1;
+    for (int i = 0; rc > 0 && i < k; i++) {   /* the templates' headers back on the values */
+        nx_tensor *v = vals[i];
+        vals[i] = nxfront_view(v, out[i]->type, out[i]->rank, out[i]->dims, out[i]->names, out[i]->vrank);
+        if (!vals[i])
+            rc = -1;
+    }
+    for (int i = 0; rc > 0 && i < k; i++)
+        out[i] = nx_retain(vals[i]);
+    nx_scope_end();
+    return to_caller(out, rc);
 }
 
 int nx_cond(int n, const nx_clause *clauses, nx_tensor **out, int cap)
@@ -418,6 +528,9 @@ int nx_cond(int n, const nx_clause *clauses, nx_tensor **out, int cap)
         }
     if (traced)
         return trace_cond(n, clauses, out, cap);
+    for (int i = 0; i < n; i++)
+        if (clauses[i].pred && clauses[i].pred->vrank > 0)
+            return eager_vectorized(n, clauses, out, cap);
     for (int i = 0; i < n; i++) {
         int t = 1;
         if (clauses[i].pred && (check_predicate(clauses[i].pred, "cond") < 0 || (t = truth(clauses[i].pred)) < 0))

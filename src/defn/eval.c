@@ -368,7 +368,9 @@ static int eval_node(const scope *s, const nxdefn_node *n, value *out)
         if (n->pos >= in[0]->ntuple)
             return nxerr_set(NX_RUNTIME_ERROR, "elem %d of a tuple of %d", n->pos, in[0]->ntuple);
         out->t = nx_retain(in[0]->tuple[n->pos]);
-        return 0;
+        if (out->t && out->t->vrank != n->h.vrank)   /* a leaf of a vectorized cond: its header */
+            out->t = as_header(out->t, &n->h);
+        return out->t ? 0 : -1;
     case NXN_IO_CALL:
     case NXN_RUNTIME_CALL: {   /* hooks.c; a tuple node holds one value per leaf */
         int k = n->h.type == NX_TYPE_NONE ? n->h.tuple : 1;
@@ -385,6 +387,14 @@ static int eval_node(const scope *s, const nxdefn_node *n, value *out)
             return -1;
         if (n->h.type != NX_TYPE_NONE && out->ntuple == 1) {   /* one leaf: a plain value */
             out->t = out->tuple[0];
+            if (out->t && out->t->vrank != n->h.vrank) {   /* a vectorized cond: its header back */
+                if (!(out->t = as_header(out->t, &n->h))) {
+                    nx_free(out->tuple);
+                    out->tuple = NULL;
+                    out->ntuple = 0;
+                    return -1;
+                }
+            }
             nx_free(out->tuple);
             out->tuple = NULL;
             out->ntuple = 0;

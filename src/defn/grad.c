@@ -145,6 +145,127 @@ nx_tensor *nxgrad_unbroadcast(const nx_tensor *c, const nxdefn_hdr *xh)
     return nx_broadcast(r, s);
 }
 
+/* ---------------------------------------------------------------- vectorized operands */
+
+/* An element-wise node records operands with different vectorized axes as they are: the
+ * kernel aligns them (by axis name, inner shapes left-padded). For the rules, such an
+ * operand is given in that aligned layout (spec §9): the consumer's vectorized axes in
+ * its order (size 1 where the operand lacks one), then 1s up to the consumer's inner rank,
+ * then the operand's inner shape. perm[j] is the operand's axis for present axis j. */
+typedef struct {
+    int rank, npresent;
+    int64_t dims[NX_MAX_RANK];
+    int perm[NX_MAX_RANK];
+} layout;
+
+/* The vectorized axes of a binary element-wise node: the union of its operands', in
+ * order of first appearance (what the front end aligned them to). */
+static int union_axes(const nxdefn_node *n, const char **names)
+{
+    if (n->nin != 2)
+        return 0;
+    int nv = 0;
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j < n->in[k]->h.vrank && !n->in[k]->h.tuple; j++) {
+            int m = 0;
+            while (m < nv && names[m] != n->in[k]->h.names[j])
+                m++;
+            if (m == nv)
+                names[nv++] = n->in[k]->h.names[j];
+        }
+    return nv;
+}
+
+static bool is_binary(const nxdefn_node *n)
+{
+    const char *name = op_name(n);
+    if (n->nin != 2 || !name || (n->kind != NXN_KERNEL && n->kind != NXN_CALL))
+        return false;
+    for (int op = 0; op < NX_OP_COUNT; op++)
+        if (nxop_table[op].kind == NX_OPK_BINARY && !strcmp(nxop_table[op].name, name))
+            return true;
+    return false;
+}
+
+/* Whether operand x of the binary element-wise node n needs the aligned layout; l gets it. */
+static bool needs_align(const nxdefn_node *n, const nxdefn_hdr *x, layout *l)
+{
+    const char *cn[NX_MAX_RANK];
+    if (x->vrank == 0 || x->tuple || !is_binary(n))
+        return false;
+    if (n->kh && (n->kh->rank != n->h.rank || memcmp(n->kh->dims, n->h.dims, (size_t)n->h.rank * sizeof *n->h.dims)))
+        return false;   /* a view folded into the node: its own layout */
+    int nv = union_axes(n, cn), ci = n->h.rank - nv, xi = x->rank - x->vrank;
+    if (ci < 0 || xi > ci)
+        return false;
+    bool same = x->vrank == nv && xi == ci;
+    l->npresent = 0;
+    l->rank = 0;
+    for (int k = 0; k < nv; k++) {
+        int j = 0;
+        while (j < x->vrank && x->names[j] != cn[k])
+            j++;
+        if (j < x->vrank) {
+            same &= j == k;
+            l->perm[l->npresent++] = j;
+            l->dims[l->rank++] = x->dims[j];
+        } else {
+            l->dims[l->rank++] = 1;
+        }
+    }
+    if (l->npresent != x->vrank)
+        return false;
+    for (int k = 0; k < ci - xi; k++)
+        l->dims[l->rank++] = 1;
+    for (int k = 0; k < xi; k++)
+        l->dims[l->rank++] = x->dims[x->vrank + k];
+    return !same;
+}
+
+static bool identity_perm(const layout *l)
+{
+    for (int j = 0; j < l->npresent; j++)
+        if (l->perm[j] != j)
+            return false;
+    return true;
+}
+
+/* x (devectorized, the operand's own layout) in the aligned layout l. */
+static nx_tensor *to_aligned(nx_tensor *x, const layout *l)
+{
+    if (!identity_perm(l)) {
+        nx_axes ax = { .n = x->rank };
+        for (int j = 0; j < x->rank; j++)
+            ax.index[j] = j < l->npresent ? l->perm[j] : j;
+        if (!(x = nx_transpose(x, .axes = ax)))
+            return NULL;
+    }
+    return reshaped(x, l->rank, l->dims);
+}
+
+/* A contribution c for the aligned layout l back in the operand's own layout xh. */
+static nx_tensor *from_aligned(nx_tensor *c, const layout *l, const nxdefn_hdr *xh)
+{
+    nxdefn_hdr ah = { .rank = l->rank };
+    memcpy(ah.dims, l->dims, (size_t)l->rank * sizeof *l->dims);
+    if (!(c = nxgrad_unbroadcast(c, &ah)))
+        return NULL;
+    if (identity_perm(l))
+        return reshaped(c, xh->rank, xh->dims);
+    int64_t d[NX_MAX_RANK];
+    int r = 0;
+    for (int j = 0; j < l->npresent; j++)
+        d[r++] = xh->dims[l->perm[j]];
+    for (int k = xh->vrank; k < xh->rank; k++)
+        d[r++] = xh->dims[k];
+    if (!(c = reshaped(c, r, d)))
+        return NULL;
+    nx_axes ax = { .n = r };   /* the inverse permutation */
+    for (int j = 0; j < r; j++)
+        ax.index[j < l->npresent ? l->perm[j] : j] = j;
+    return nx_transpose(c, .axes = ax);
+}
+
 /* ---------------------------------------------------------------- errors */
 
 void nxgrad_no_rule(const char *name, nxgrad_status s)
@@ -500,16 +621,27 @@ static int backward(pass *p, int i)
         if (!(a.ans = reshaped(a.ans, n->kh->rank, n->kh->dims)) || !(a.g = reshaped(g, n->kh->rank, n->kh->dims)))
             return -1;
     }
+    layout lay[NXGRAD_MAX_IN];
+    bool aligned[NXGRAD_MAX_IN] = { 0 };
     for (int k = 0; k < n->nin; k++) {
         if (!(a.x[k] = nxgrad_tensor(n->in[k])))
+            return -1;
+        aligned[k] = needs_align(n, &n->in[k]->h, &lay[k]);
+        if (aligned[k] && !(a.x[k] = to_aligned(a.x[k], &lay[k])))
             return -1;
         a.want[k] = p->dep[map_get(&p->map, n->in[k])];
     }
     if (rule(&a) < 0)
         return -1;
-    for (int k = 0; k < n->nin; k++)
-        if (a.want[k] && a.out[k] && contribute(p, n->in[k], a.out[k]) < 0)
+    for (int k = 0; k < n->nin; k++) {
+        if (!a.want[k] || !a.out[k])
+            continue;
+        nx_tensor *c = a.out[k];
+        if (aligned[k] && !(c = from_aligned(c, &lay[k], &n->in[k]->h)))
             return -1;
+        if (contribute(p, n->in[k], c) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -523,13 +655,8 @@ int nxgrad_reverse_multi(int nout, nx_tensor *const *outs, nx_tensor *const *see
     nxdefn_node *roots[64] = { 0 };
     if (nout > 64)
         return nxerr_set(NX_ARGUMENT_ERROR, "grad of more than 64 outputs at once");
-    for (int k = 0; k < nout; k++) {
+    for (int k = 0; k < nout; k++)
         roots[k] = outs[k]->node;
-        for (int i = 0; i < n; i++)   /* Nx gives one gradient per vectorized entry of the output */
-            if (outs[k]->vrank > vars[i]->h.vrank)
-                return nxerr_set(NX_ARGUMENT_ERROR, "grad of a vectorized output with respect to a variable without "
-                                 "its vectorized axes is not supported yet");
-    }
     if (collect(&p, nout, roots, n, vars) < 0)
         goto done;
     for (int k = 0; k < nout; k++) {   /* the seeds: ones (f32) unless given */
@@ -600,26 +727,77 @@ bool nxgrad_reaches(int nroots, nxdefn_node *const *roots, nxdefn_node *var)
 
 /* ---------------------------------------------------------------- the public API */
 
-/* Marks the variables, traces fn over them and differentiates (inside a trace). */
+/* The vectorized axes of t that v lacks (spec §9): how many, with t's order. */
+static int missing_axes(const nx_tensor *t, const nx_tensor *v)
+{
+    int m = 0;
+    for (int i = 0; i < t->vrank; i++) {
+        bool has = false;
+        for (int j = 0; j < v->vrank && !has; j++)
+            has = v->names[j] == t->names[i];
+        m += !has;
+    }
+    return m;
+}
+
+/* v broadcast to the vectorized axes of t too (t's axes first, then v's own). */
+static nx_tensor *broadcast_to_vectors(const nx_tensor *v, const nx_tensor *t)
+{
+    nx_shape s = { .rank = t->vrank };
+    memcpy(s.dims, t->dims, (size_t)t->vrank * sizeof *t->dims);
+    nx_tensor *tmpl = nx_broadcast(nx_scalar(NX_INT(0), NX_U8), s), *out[2];
+    for (int i = 0; tmpl && i < t->vrank; i++)
+        tmpl = nx_vectorize(tmpl, t->names[i]);
+    const nx_tensor *in[2] = { tmpl, v };
+    if (!tmpl || nx_broadcast_vectors(in, 2, out) < 0)
+        return NULL;
+    return out[1];
+}
+
+/* Marks the variables, traces fn over them and differentiates (inside a trace). The
+ * variables are first broadcast against each other's vectorized axes; the output's
+ * vectorized axes are batch axes (spec §9): when the output has some that a variable
+ * lacks, fn is traced again over the variable broadcast to them, so that each entry gets
+ * its own gradient. */
 static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_tensor **value, nx_tensor **grads)
 {
     nx_tensor **marked = n > 0 ? nxalloc_zeroed((size_t)n, sizeof *marked) : NULL;
+    nx_tensor **vargs = n > 0 ? nxalloc_zeroed((size_t)n, sizeof *vargs) : NULL;
     nxdefn_node **vars = n > 0 ? nxalloc_zeroed((size_t)n, sizeof *vars) : NULL;
     int rc = -1;
-    if (n > 0 && (!marked || !vars)) {
+    if (n > 0 && (!marked || !vars || !vargs)) {
         nxerr_oom((size_t)n * sizeof *marked);
         goto out;
     }
+    bool vec = false;
     for (int i = 0; i < n; i++) {
-        if (!(marked[i] = nx_metadata(args[i], NULL)))
-            goto out;
-        vars[i] = marked[i]->node;
+        vargs[i] = args[i];
+        vec |= args[i]->vrank > 0;
     }
-    nx_tensor *r = fn(marked, ctx);
-    if (!r) {
-        if (!nxerr_pending())
-            nxerr_set(NX_RUNTIME_ERROR, "the differentiated function returned NULL without an error");
+    if (vec && n > 1 && nx_broadcast_vectors((const nx_tensor *const *)args, n, vargs) < 0)
         goto out;
+    nx_tensor *r = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < n; i++) {
+            if (!(marked[i] = nx_metadata(vargs[i], NULL)))
+                goto out;
+            vars[i] = marked[i]->node;
+        }
+        r = fn(marked, ctx);
+        if (!r) {
+            if (!nxerr_pending())
+                nxerr_set(NX_RUNTIME_ERROR, "the differentiated function returned NULL without an error");
+            goto out;
+        }
+        bool again = false;
+        for (int i = 0; pass == 0 && r->type != NX_TYPE_NONE && i < n; i++)
+            if (missing_axes(r, vargs[i]) > 0) {
+                if (!(vargs[i] = broadcast_to_vectors(vargs[i], r)))
+                    goto out;
+                again = true;
+            }
+        if (!again)
+            break;
     }
     if (r->type == NX_TYPE_NONE) {
         nxerr_set(NX_ARGUMENT_ERROR, "unable to build tensor expression, expected a tensor or a number, got: a tuple");
@@ -646,8 +824,22 @@ static int traced(nx_defn_fn *fn, void *ctx, int n, nx_tensor *const *args, nx_t
     rc = 0;
 out:
     nx_free(marked);
+    nx_free(vargs);
     nx_free(vars);
     return rc;
+}
+
+typedef struct {
+    nx_defn_fn *fn;
+    void *ctx;
+    int n;
+} grad_call;
+
+/* outs[0] the value, outs[1..n] the gradients. */
+static int build_value_and_grad(nx_tensor *const *params, void *ctx, nx_tensor **outs)
+{
+    const grad_call *c = ctx;
+    return traced(c->fn, c->ctx, c->n, params, &outs[0], outs + 1);
 }
 
 int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **value,
@@ -663,53 +855,14 @@ int nx_value_and_grad_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const
         grads[i] = NULL;
     if (nxtensor_check_inputs(args, n) < 0)
         return -1;
-    nx_scope_begin();
-    nx_tensor **params = nxalloc_zeroed((size_t)n + 1, sizeof *params);
     nx_tensor **results = nxalloc_zeroed((size_t)n + 1, sizeof *results);
-    nxdefn_node **outs = nxalloc_zeroed((size_t)n + 1, sizeof *outs);
-    nx_tensor *v = NULL, **g = nxalloc_zeroed((size_t)n + 1, sizeof *g);
-    int rc = -1, inside = nxdefn_tracing > 0;
-    if (!params || !results || !outs || !g) {
-        nxerr_oom((size_t)n * sizeof *params);
-        goto out;
+    if (!results) {
+        nxerr_oom((size_t)(n + 1) * sizeof *results);
+        return -1;
     }
-    for (int i = 0; i < n; i++) {
-        if (inside) {
-            params[i] = (nx_tensor *)args[i];
-            continue;
-        }
-        nxdefn_hdr h;
-        nxdefn_hdr_of(&h, args[i]);
-        if (!(params[i] = nxdefn_tensor(&h, nxdefn_parameter(&h, i, 1))))
-            goto out;
-    }
-    nxdefn_tracing++;
-    rc = traced(fn, ctx, n, params, &v, g);
-    nxdefn_tracing--;
-    if (rc < 0)
-        goto out;
-    rc = -1;
-    if (inside) {   /* the expressions join the enclosing trace */
-        results[0] = nx_as_type(v, v->type);   /* a header of our own (v may be owned elsewhere) */
-        if (!results[0])
-            goto out;
-        for (int i = 0; i < n; i++)
-            results[i + 1] = g[i];
-    } else {
-        outs[0] = v->node;
-        for (int i = 0; i < n; i++)
-            outs[i + 1] = g[i]->node;
-        if (nxdefn_eval(outs, n + 1, args, n, results) < 0)
-            goto out;
-    }
-    for (int i = 0; i <= n; i++)
-        nx_retain(results[i]);
-    rc = 0;
-out:
-    nx_scope_end();
-    if (rc == 0) {   /* hand the results to the caller's scope */
-        for (int i = 0; i <= n; i++)
-            nxscope_adopt(results[i]);
+    grad_call c = { fn, ctx, n };
+    int rc = nxdefn_transform(n, args, build_value_and_grad, &c, n + 1, results);
+    if (rc == 0) {
         for (int i = 0; i < n; i++)
             grads[i] = results[i + 1];
         if (value)
@@ -717,10 +870,7 @@ out:
         else
             nx_release(results[0]);
     }
-    nx_free(params);
     nx_free(results);
-    nx_free(outs);
-    nx_free(g);
     return rc;
 }
 

@@ -70,6 +70,14 @@ nx_tensor *nxgrad_tensor(nxdefn_node *n);
 int nxgrad_cond(nxdefn_node *n, nx_tensor *const *g, int nvars, nxdefn_node *const *vars, nx_tensor **out);
 int nxgrad_while(nxdefn_node *n, nx_tensor *const *g, nx_tensor **out);
 
+/* Builds nout expressions from traced params; 0 or -1 with an error. */
+typedef int nxdefn_build_fn(nx_tensor *const *params, void *ctx, nx_tensor **outs);
+/* transform.c: traces build over nparams parameters standing for args (inside a trace,
+ * over args themselves) and evaluates its outputs (inside: returns them as expressions),
+ * handing results[0..nout) to the caller's scope. 0, or -1 with an error. */
+int nxdefn_transform(int nparams, const nx_tensor *const *args, nxdefn_build_fn *build, void *ctx, int nout,
+                     nx_tensor **results);
+
 /* The rules of grad_rules_array.c (the table is in grad_rules.c). */
 nxgrad_rule nxgrad_gather, nxgrad_take, nxgrad_indexed_add, nxgrad_indexed_put, nxgrad_sort, nxgrad_fft,
     nxgrad_take_along_axis, nxgrad_cumulative_extremum, nxgrad_cumulative_product, nxgrad_window_sum,

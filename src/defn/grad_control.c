@@ -73,8 +73,9 @@ int nxgrad_cond(nxdefn_node *n, nx_tensor *const *g, int nvars, nxdefn_node *con
         return -1;
     if (k != nsel)
         return nxerr_set(NX_RUNTIME_ERROR, "grad of cond: %d gradients for %d variables", k, nsel);
-    for (int i = 0; i < nsel; i++)
-        out[sel[i]] = res[i];
+    for (int i = 0; i < nsel; i++)   /* the pass runs devectorized (a vectorized variable's gradient is not) */
+        if (!(out[sel[i]] = res[i]->vrank > 0 ? nx_devectorize(res[i], false) : res[i]))
+            return -1;
     return 0;
 }
 

@@ -151,6 +151,13 @@ static int g_pow(nxgrad_args *a)
 static int g_select(nxgrad_args *a)
 {
     nx_tensor *pred = a->x[0];
+    /* A vectorized select's predicate, devectorized, may be narrower than g (its inner
+     * shape was a scalar): broadcast it, as the kernel did. */
+    bool same = pred->rank == G->rank;
+    for (int i = 0; same && i < pred->rank; i++)
+        same = pred->dims[i] == G->dims[i];
+    if (pred->rank > 0 && !same && !(pred = nx_broadcast(pred, shape_of(G))))
+        return -1;
     return (a->want[1] ? OUT(1, nx_select(pred, G, NX_F(0))) : 0) | (a->want[2] ? OUT(2, nx_select(pred, NX_F(0), G)) : 0);
 }
 

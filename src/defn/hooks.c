@@ -54,6 +54,39 @@ static char *copy(const char *s)
     return c ? c : nxerr_oom(n);
 }
 
+nxdefn_io *nxdefn_io_copy(const nxdefn_io *io)
+{
+    nxdefn_io *c = nxalloc_zeroed(1, sizeof *c);
+    if (!c)
+        return nxerr_oom(sizeof *c);
+    *c = *io;
+    c->fn_text = c->tmpl_text = c->opts_text = NULL;
+    c->outs = NULL;
+    c->owned = false;
+    bool ok = (!io->fn_text || (c->fn_text = copy(io->fn_text))) &&
+              (!io->tmpl_text || (c->tmpl_text = copy(io->tmpl_text))) &&
+              (!io->opts_text || (c->opts_text = copy(io->opts_text)));
+    if (ok && io->nout > 0 && (ok = (c->outs = nx_alloc((size_t)io->nout * sizeof *c->outs)) != NULL))
+        memcpy(c->outs, io->outs, (size_t)io->nout * sizeof *c->outs);
+    if (ok && io->owned) {   /* print_value's state: a copy of its own */
+        const printer *p = io->ctx;
+        printer *q = nxalloc_zeroed(1, sizeof *q);
+        ok = q != NULL;
+        if (q) {
+            *q = *p;
+            q->label = NULL;
+            c->ctx = q;
+            c->owned = true;
+            ok = !p->label || (q->label = copy(p->label));
+        }
+    }
+    if (!ok) {
+        nxdefn_io_free(c);
+        return nxerr_pending() ? NULL : nxerr_oom(sizeof *c);
+    }
+    return c;
+}
+
 static bool any_traced(int n, const nx_tensor *const *t)
 {
     for (int i = 0; i < n; i++)

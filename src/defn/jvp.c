@@ -15,81 +15,6 @@
 #include "defn/grad.h"
 #include "nx.h"
 
-/* ---------------------------------------------------------------- the driver */
-
-/* Builds nout expressions from the traced params (see run); 0 or -1 with an error. */
-typedef int build_fn(nx_tensor *const *params, void *ctx, nx_tensor **outs);
-
-/* As nx_value_and_grad_n: traces build over nparams parameters standing for args (inside
- * a trace, over args themselves) and evaluates its outputs (inside: returns them), handing
- * the results to the caller's scope. */
-static int run(int nparams, const nx_tensor *const *args, build_fn *build, void *ctx, int nout, nx_tensor **results)
-{
-    for (int i = 0; i < nout; i++)
-        results[i] = NULL;
-    nx_scope_begin();
-    nx_tensor **params = nxalloc_zeroed((size_t)nparams + 1, sizeof *params);
-    nx_tensor **outs = nxalloc_zeroed((size_t)nout + 1, sizeof *outs);
-    nx_tensor **res = nxalloc_zeroed((size_t)nout + 1, sizeof *res);
-    nxdefn_node **nodes = nxalloc_zeroed((size_t)nout + 1, sizeof *nodes);
-    int rc = -1, inside = nxdefn_tracing > 0;
-    if (!params || !outs || !res || !nodes) {
-        nxerr_oom((size_t)nout * sizeof *outs);
-        goto out;
-    }
-    for (int i = 0; i < nparams; i++) {
-        if (inside) {
-            params[i] = (nx_tensor *)args[i];
-            continue;
-        }
-        nxdefn_hdr h;
-        nxdefn_hdr_of(&h, args[i]);
-        if (!(params[i] = nxdefn_tensor(&h, nxdefn_parameter(&h, i, 1))))
-            goto out;
-    }
-    nxdefn_tracing++;
-    rc = build(params, ctx, outs);
-    for (int i = 0; rc == 0 && i < nout; i++) {
-        if (!outs[i]) {
-            rc = -1;
-        } else if (!outs[i]->node) {   /* a constant: an expression too */
-            nxdefn_hdr h;
-            nxdefn_hdr_of(&h, outs[i]);
-            if (!(outs[i] = nxdefn_tensor(&h, nxdefn_node_of(outs[i]))))
-                rc = -1;
-        }
-    }
-    nxdefn_tracing--;
-    if (rc < 0)
-        goto out;
-    rc = -1;
-    if (inside) {   /* the expressions join the enclosing trace, under headers of our own */
-        for (int i = 0; i < nout; i++)
-            if (!(res[i] = nx_as_type(outs[i], outs[i]->type)))
-                goto out;
-    } else {
-        for (int i = 0; i < nout; i++)
-            nodes[i] = outs[i]->node;
-        if (nxdefn_eval(nodes, nout, args, nparams, res) < 0)
-            goto out;
-    }
-    for (int i = 0; i < nout; i++)
-        nx_retain(res[i]);
-    rc = 0;
-out:
-    nx_scope_end();
-    if (rc == 0)
-        for (int i = 0; i < nout; i++) {
-            nxscope_adopt(res[i]);
-            results[i] = res[i];
-        }
-    nx_free(params);
-    nx_free(outs);
-    nx_free(res);
-    nx_free(nodes);
-    return rc;
-}
-
 /* ---------------------------------------------------------------- helpers */
 
 /* Marks params[0..n) as variables (fresh identity nodes, as grad does) and calls fn on
@@ -321,7 +246,7 @@ int nx_jvp_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, con
     }
     job j = { fn, ctx, n };
     nx_tensor *res[2];
-    int rc = run(2 * n, all, build_jvp, &j, 2, res);
+    int rc = nxdefn_transform(2 * n, all, build_jvp, &j, 2, res);
     nx_free(all);
     if (rc < 0)
         return -1;
@@ -426,7 +351,7 @@ int nx_jacobian_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args
     if (check_inputs("jacobian", n, args) < 0)
         return -1;
     job j = { fn, ctx, n };
-    return run(n, args, build_jacobian, &j, n, jac);
+    return nxdefn_transform(n, args, build_jacobian, &j, n, jac);
 }
 
 /* ---------------------------------------------------------------- hessian */
@@ -515,5 +440,5 @@ int nx_hessian_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args,
     if (check_inputs("hessian", n, args) < 0)
         return -1;
     job j = { fn, ctx, n };
-    return run(n, args, build_hessian, &j, n * n, hess);
+    return nxdefn_transform(n, args, build_hessian, &j, n * n, hess);
 }

@@ -139,6 +139,8 @@ typedef struct nxdefn_io {
     nxdefn_hdr *outs;
 } nxdefn_io;
 void nxdefn_io_free(nxdefn_io *io);
+/* A deep copy (for passes that rebuild nodes); NULL with an error. */
+nxdefn_io *nxdefn_io_copy(const nxdefn_io *io);
 /* io_call / runtime_call with the container flags the interpreter knows (a one-leaf
  * tuple is still a container). */
 int nxdefn_io_call(int n, const nx_tensor *const *data, const nx_io_callback *cb, bool container, nx_tensor **out);

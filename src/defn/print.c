@@ -2,7 +2,7 @@
  * tensor, then "Nx.Defn.Expr" and the lettered table of parameters and operations, in
  * depth-first argument order, with the type column aligned three spaces past the widest
  * line, and Nx's :limit countdown. */
-#include "defn/node.h"
+#include "defn/print.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,12 +22,14 @@ typedef struct {
     int n, cap;
 } lines;
 
-typedef struct {
+typedef struct nxdefn_printer {
     const nxdefn_node **named;   /* node of each name, in naming order */
     int nnamed, cap;
     lines params, exprs;
     int64_t limit;               /* < 0 after the "..." line; INT64_MAX: no limit */
     int failed;
+    nxdefn_node **made;          /* the alignment reshapes this printout made (§12) */
+    int nmade, capmade;
 } printer;
 
 static void name_text(char *buf, int k)
@@ -125,7 +127,7 @@ static void float_text(nxtext *t, double x, bool complex_part)
     nxtext_puts(t, buf);
 }
 
-static void number_text(nxtext *t, nx_number v)
+void nxdefn_print_number(nxtext *t, nx_number v)
 {
     switch (v.kind) {
     case NX_NUM_INT: nxtext_printf(t, "%lld", (long long)v.i); break;
@@ -141,6 +143,74 @@ static void number_text(nxtext *t, nx_number v)
 }
 
 static void render(printer *p, nxtext *out, const nxdefn_node *n);
+
+/* Is n an element-wise binary op (a kernel, or the call nxdefn_wrap_binary records)? */
+static bool binary_op(const nxdefn_node *n)
+{
+    if (n->kind == NXN_KERNEL)
+        return nxop_table[n->op].kind == NX_OPK_BINARY;
+    if (n->kind != NXN_CALL || n->nin != 2 || !n->name)
+        return false;
+    for (int op = 0; op < NX_OP_COUNT; op++)
+        if (nxop_table[op].kind == NX_OPK_BINARY && !strcmp(nxop_table[op].name, n->name))
+            return true;
+    return false;
+}
+
+/* Nx aligns the operands of a vectorized binary op before recording it (spec/defn.md
+ * §12): each gets the result's vectorized axes (size 1 where it has none of that name) and
+ * leading size-1 axes up to the result's inner rank, through a `reshape` node of its own.
+ * nxc's kernels broadcast vectorized axes themselves, so the printout makes those nodes.
+ * Returns the operand to print (o itself when no reshape is needed). */
+static const nxdefn_node *aligned(printer *p, const nxdefn_node *n, nxdefn_node *o)
+{
+    const nxdefn_hdr *h = &n->h, *oh = &o->h;
+    if (h->vrank == 0 || o->kind == NXN_CONSTANT || h->type == NX_TYPE_NONE || oh->type == NX_TYPE_NONE)
+        return o;
+    int inner = h->rank - h->vrank, oinner = oh->rank - oh->vrank;
+    if (oinner > inner)
+        return o;
+    nxdefn_hdr a = *oh;
+    a.rank = h->vrank + inner;
+    a.vrank = h->vrank;
+    for (int j = 0; j < h->vrank; j++) {
+        a.names[j] = h->names[j];
+        a.dims[j] = 1;
+        for (int k = 0; k < oh->vrank; k++)
+            if (oh->names[k] && h->names[j] && !strcmp(oh->names[k], h->names[j]))
+                a.dims[j] = oh->dims[k];
+    }
+    for (int j = 0; j < inner; j++) {
+        int k = j - (inner - oinner);
+        a.dims[h->vrank + j] = k < 0 ? 1 : oh->dims[oh->vrank + k];
+        a.names[h->vrank + j] = k < 0 ? NULL : oh->names[oh->vrank + k];
+    }
+    if (a.rank == oh->rank && !memcmp(a.dims, oh->dims, (size_t)a.rank * sizeof *a.dims))
+        return o;
+    if (p->nmade == p->capmade) {
+        int cap = p->capmade ? 2 * p->capmade : 8;
+        nxdefn_node **v = nxalloc_realloc(p->made, (size_t)cap * sizeof *v);
+        if (!v)
+            return p->failed = 1, o;
+        p->made = v;
+        p->capmade = cap;
+    }
+    nxdefn_node *r = nxdefn_node_new(NXN_VIEW, &a, 1, &o);
+    if (!r)
+        return p->failed = 1, o;
+    r->ctx = o->ctx;
+    p->made[p->nmade++] = r;
+    return r;
+}
+
+/* `op left, right` of a binary op, with the operands aligned as Nx records them. */
+static void binary_text(printer *p, nxtext *t, const nxdefn_node *n)
+{
+    nxtext_printf(t, "%s ", n->kind == NXN_KERNEL ? nxop_table[n->op].name : n->name);
+    render(p, t, aligned(p, n, n->in[0]));
+    nxtext_puts(t, ", ");
+    render(p, t, aligned(p, n, n->in[1]));
+}
 
 static void render_list(printer *p, nxtext *out, nxdefn_node *const *v, int k, bool tuple)
 {
@@ -158,19 +228,17 @@ static void render_list(printer *p, nxtext *out, nxdefn_node *const *v, int k, b
 /* The operation's name and arguments (visiting operands, which names them first). */
 static void op_text(printer *p, nxtext *t, const nxdefn_node *n)
 {
+    if (binary_op(n)) {
+        binary_text(p, t, n);
+        return;
+    }
     switch (n->kind) {
     case NXN_KERNEL:
-        nxtext_printf(t, "%s ", nxop_table[n->op].name);
-        if (n->op == NX_OP_iota) {
-            if (n->params->axis < 0)
-                nxtext_puts(t, "nil");
-            else
-                nxtext_printf(t, "%d", n->params->axis);
-        }
-        render_list(p, t, n->in, n->nin, false);
+        nxdefn_print_kernel(p, t, n);
         break;
-    case NXN_CALL:
-        nxtext_printf(t, "%s ", n->name);
+    case NXN_CALL: {
+        const char *name = nxdefn_print_call_name(n);
+        nxtext_printf(t, "%s ", name ? name : n->name);
         for (const char *s = n->text; *s; s++) {
             if (*s == '%' && s[1] >= '0' && s[1] <= '9' && s[1] - '0' < n->nin) {
                 render(p, t, n->in[s[1] - '0']);
@@ -180,6 +248,7 @@ static void op_text(printer *p, nxtext *t, const nxdefn_node *n)
             }
         }
         break;
+    }
     case NXN_VIEW:
         nxtext_printf(t, "%s ", n->h.type != n->in[0]->h.type ? "bitcast" : "reshape");
         render(p, t, n->in[0]);
@@ -248,7 +317,7 @@ static void render(printer *p, nxtext *out, const nxdefn_node *n)
     while (transparent(n))
         n = n->in[0];
     if (n->kind == NXN_CONSTANT) {
-        number_text(out, n->value);
+        nxdefn_print_number(out, n->value);
         return;
     }
     int k = name_of(p, n);
@@ -299,6 +368,11 @@ static void render(printer *p, nxtext *out, const nxdefn_node *n)
         nx_free(s);
     }
     nxtext_puts(out, nm);
+}
+
+void nxdefn_print_operand(nxdefn_printer *p, nxtext *t, const nxdefn_node *n)
+{
+    render(p, t, n);
 }
 
 static void put_lines(nxtext *out, const lines *l, size_t col)
@@ -365,6 +439,9 @@ char *nx_expr_inspect_(const nx_tensor *t, nx_inspect_opts o)
     free_lines(&p.params);
     free_lines(&p.exprs);
     nx_free(p.named);
+    for (int i = 0; i < p.nmade; i++)
+        nxdefn_release(p.made[i]);
+    nx_free(p.made);
     size_t len = out.len;
     char *s = nxtext_take(&out);
     if (p.failed) {

@@ -150,6 +150,7 @@ static int conv_setup(const nx_tensor *x, const nx_tensor *w, int64_t V, const n
                              "conv would result in empty tensor which is not currently supported in Nx, please open an issue if you'd like this behavior to change");
         c->out[2 + i] = span / p->conv.stride[i] + 1;
         p->conv.low[i] = low[i];
+        p->conv.high[i] = high[i];
     }
     if (permutation_length(&o->output_permutation, rank) < 0)
         return -1;

@@ -36,8 +36,19 @@ nx_type nxla_compute_type(nx_type t)
     return nx_type_is_complex(t) ? NX_C128 : NX_F64;
 }
 
+/* The decompositions run the cpu kernels on the data directly: a traced tensor has none
+ * (they are not recorded as blocks yet), so they refuse it instead of reading nothing. */
+static int untraced(const nx_tensor *t)
+{
+    if (t && t->node)
+        return nxerr_set(NX_ARGUMENT_ERROR, "nxc does not support this Nx.LinAlg function inside defn yet");
+    return 0;
+}
+
 nx_tensor *nxla_input(const nx_tensor *t)
 {
+    if (untraced(t) < 0)
+        return NULL;
     return nx_as_type(t, nxla_compute_type(t->type));
 }
 
@@ -211,7 +222,7 @@ nx_tensor *nx_solve(const nx_tensor *a, const nx_tensor *b)
     int nv;
     int64_t vdims[NX_MAX_RANK];
     const char *vnames[NX_MAX_RANK];
-    if (batched_pair(a, b, ct, &xa, &xb, &nv, vdims, vnames) < 0)
+    if (untraced(a) < 0 || untraced(b) < 0 || batched_pair(a, b, ct, &xa, &xb, &nv, vdims, vnames) < 0)
         return NULL;
     nx_tensor *x = nxtensor_like(xb, ct);
     if (x)

@@ -111,13 +111,15 @@ static nx_tensor *traced_reduce(nx_tensor *r, nx_op op, const nx_tensor *t, nx_r
 {
     nxtext text = { 0 };
     nxtext_puts(&text, "%0, axes: ");
-    if (o.axes.n == 0) {
+    /* Nx records the devectorized node: a vectorized input's reduced axes are listed,
+     * counted with the vectorized axes in front (spec/defn.md §12). */
+    if (o.axes.n == 0 && t->vrank == 0) {
         nxtext_puts(&text, "nil");
     } else {
         nxtext_putc(&text, '[');
         for (int i = t->vrank, k = 0; i < t->rank; i++)
             if (mask[i])
-                nxtext_printf(&text, "%s%d", k++ ? ", " : "", i - t->vrank);
+                nxtext_printf(&text, "%s%d", k++ ? ", " : "", i);
         nxtext_putc(&text, ']');
     }
     nxtext_printf(&text, ", keep_axes: %s", o.keep_axes ? "true" : "false");

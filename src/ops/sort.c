@@ -73,7 +73,7 @@ nx_tensor *nx_sort_(const nx_tensor *t, nx_sort_opts o)
     int axis = sort_axis(t, "sort", o.direction, o.axis);
     if (axis < 0)
         return NULL;
-    nxop_params p = { .axis = axis, .sort = { .desc = o.direction == NX_DESC, .stable = 1 } };
+    nxop_params p = { .axis = axis, .sort = { .desc = o.direction == NX_DESC, .stable = o.stable } };
     return as_type_of(run_sort(NX_OP_sort, t, kernel_type(t->type), &p), t->type);
 }
 
@@ -85,7 +85,7 @@ nx_tensor *nx_argsort_(const nx_tensor *t, nx_argsort_opts o)
     int axis = sort_axis(t, "argsort", o.direction, o.axis);
     if (axis < 0)
         return NULL;
-    nxop_params p = { .axis = axis, .sort = { .desc = o.direction == NX_DESC, .stable = 1 } };
+    nxop_params p = { .axis = axis, .sort = { .desc = o.direction == NX_DESC, .stable = o.stable } };
     nx_type written = is_index_native(want) ? want : NX_S64;
     return as_type_of(run_sort(NX_OP_argsort, t, written, &p), want);
 }
@@ -104,7 +104,7 @@ static nx_tensor *traced_top_k(const nx_tensor *t, nx_tensor **indices, int64_t 
                                          .axis = NX_AXIS(-1));
     nx_tensor *values = idx ? nx_take_along_axis(t, idx, .axis = NX_AXIS(-1)) : NULL;
     char text[48];
-    snprintf(text, sizeof text, "%%0, k: %lld", (long long)k);
+    snprintf(text, sizeof text, "%%Nx.Block.TopK{k: %lld}, %%0", (long long)k);
     if (values && nxdefn_traced(values))
         values = nxdefn_wrap(values, "top_k", text, call_top_k, &k, sizeof k, &t, 1);
     if (values && indices)

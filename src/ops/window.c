@@ -69,6 +69,7 @@ static int window_setup(int rank, int vrank, const int64_t *dims, nx_shape windo
                              "window dimensions would result in empty tensor which is not currently supported in Nx, please open an issue if you'd like this behavior to change");
         out[a] = span / p->window.stride[a] + 1;
         p->window.low[a] = low[a];
+        p->window.high[a] = high[a];
     }
     return 0;
 }
