@@ -146,6 +146,80 @@ typedef int nx_custom_grad_fn(const nx_tensor *g, int n, nx_tensor *const *input
 NX_API nx_tensor *nx_custom_grad(const nx_tensor *expr, int n, const nx_tensor *const *inputs, nx_custom_grad_fn *fn,
                                  void *ctx);
 
+/* ---- side effects: io_call (hook), print_value, runtime_call (spec/defn.md §10) ----
+ * An io_call passes its data (one tensor, or the n leaves of a container) through
+ * unchanged and calls a callback with the data's concrete values. Eager (concrete data,
+ * no trace): a function-only io_call calls fn at once and returns the data; a named one
+ * is Nx's ArgumentError "named io_call :name is only supported inside defn; pass a
+ * function callback instead". Inside a trace it records an io_call node (a container
+ * gives a tuple node and its elems); the evaluator calls the callback each time it
+ * evaluates the node, in depth-first order of the output, so an io_call whose result does
+ * not reach the output never fires. A named io_call calls the hook bound to its name in
+ * the evaluation's nx_hooks if any, else its own fn, else nothing. Gradients pass through
+ * as through an identity. The callback returns 0, or -1 (with an nxerr error or not:
+ * RuntimeError "io_call callback failed") to stop the evaluation. Values are borrowed:
+ * nx_retain what outlives the call. */
+typedef int nx_io_fn(int n, const nx_tensor *const *values, void *ctx);
+typedef struct nx_io_callback {
+    const char *name;      /* the hook name (an atom without the colon); NULL: function only */
+    nx_io_fn *fn;          /* the default callback; may be NULL when named */
+    void *ctx;             /* kept by the node: must live as long as graphs that hold it */
+    const char *fn_text;   /* how fn prints in expressions (NULL: "&nx_io_fn/1") */
+} nx_io_callback;
+/* data[0..n) in, out[0..n) the passed-through leaves (container: a tuple node when
+ * traced). Returns 0, or -1 with an error. */
+NX_API int nx_io_call_n(int n, const nx_tensor *const *data, const nx_io_callback *cb, nx_tensor **out);
+/* One tensor; the macros print fn as `&fn/1`. nx_hook is the release's name (an alias). */
+NX_API nx_tensor *nx_io_call_(const nx_tensor *t, const char *name, nx_io_fn *fn, void *ctx, const char *fn_text);
+#define nx_io_call(t, name, fn, ctx) nx_io_call_((t), (name), (fn), (ctx), "&" #fn "/1")
+#define nx_hook(t, name, fn, ctx) nx_io_call_((t), (name), (fn), (ctx), "&" #fn "/1")
+
+/* print_value: an io_call that prints the value (or fn(value), fn NULL: the value) with
+ * nx_inspect's options to out (NULL: stdout) every time it runs, after "label: " when a
+ * label is given, as IO.inspect does. */
+typedef nx_tensor *nx_value_fn(const nx_tensor *value, void *ctx);
+typedef struct nx_print_value_opts {
+    const char *label;
+    FILE *out;
+    nx_value_fn *fn;
+    void *ctx;
+    nx_inspect_opts inspect;
+} nx_print_value_opts;
+NX_API nx_tensor *nx_print_value_(const nx_tensor *t, nx_print_value_opts o);
+#define nx_print_value(t, ...) nx_print_value_((t), (nx_print_value_opts){ __VA_ARGS__ })
+
+/* Named hooks of one evaluation (jit's `hooks: %{name => fun}`): they override the
+ * io_calls of those names, or give a callback to named io_calls that have none. */
+typedef struct nx_hook_binding {
+    const char *name;
+    nx_io_fn *fn;
+    void *ctx;
+} nx_hook_binding;
+typedef struct nx_hooks {
+    int n;
+    const nx_hook_binding *v;
+} nx_hooks;
+NX_API nx_tensor *nx_expr_eval_hooks(const nx_tensor *expr, int n, const nx_tensor *const *args, const nx_hooks *hooks);
+NX_API nx_tensor *nx_jit_call_hooks(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args,
+                                    const nx_hooks *hooks);
+
+/* runtime_call(output_template, data, opts, fun): fn(n, data, nout, out, ctx) computes the
+ * nout output leaves from the n data leaves (new tensors, or -1 with an error); each must
+ * match its template's type and shape. Eager it runs at once (mismatch: ArgumentError
+ * "expected the runtime_call function to match the given output template <t>, got: <r>");
+ * traced it records a runtime_call node evaluated each time (mismatch: RuntimeError
+ * "expected the runtime_call function to match the given output template"). No gradient
+ * flows through it. fn_text and opts_text say how fn and the options print (NULL:
+ * "&nx_runtime_fn/2" and "[]"). */
+typedef int nx_runtime_fn(int n, const nx_tensor *const *data, int nout, nx_tensor **out, void *ctx);
+typedef struct nx_runtime_callback {
+    nx_runtime_fn *fn;
+    void *ctx;
+    const char *fn_text, *opts_text;
+} nx_runtime_callback;
+NX_API int nx_runtime_call_n(int nout, const nx_tensor *const *templates, int n, const nx_tensor *const *data,
+                             const nx_runtime_callback *cb, nx_tensor **out);
+NX_API nx_tensor *nx_runtime_call(const nx_tensor *tmpl, const nx_tensor *data, nx_runtime_fn *fn, void *ctx);
 /* ---- graph splitting (Nx.Defn.Graph, spec/defn.md §14) ----
  * nx_graph_split cuts the expression outputs[0..nout) into a chain of stages. decide is
  * asked about each node of the root scope in post-order (an expression tensor of that

@@ -29,6 +29,7 @@ extern const nxi_func nxi_defn_funcs[];
 extern const nxi_func nxi_grad_funcs[];
 extern const nxi_func nxi_effects_funcs[];
 extern const nxi_func nxi_jvp_funcs[];
+extern const nxi_func nxi_hooks_funcs[];
 extern const nxi_func nxi_graph_funcs[];
 
 static const nxi_func *const tables[] = {
@@ -52,6 +53,7 @@ static const nxi_func *const tables[] = {
     nxi_grad_funcs,
     nxi_effects_funcs,
     nxi_jvp_funcs,
+    nxi_hooks_funcs,
     nxi_graph_funcs,
     nxi_type_funcs,
     nxi_const_funcs,

@@ -6,6 +6,7 @@
  * assert_keys, stop_grad, print_expr) and Nx.Defn.Composite's count / flatten_list. */
 #include <string.h>
 #include "cli/defn_cache.h"
+#include "cli/hooks.h"
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "cli/reclaim.h"
@@ -173,15 +174,18 @@ static nxv *to_argument(nxv *leaf, void *ctx)
     return keep_argument(leaf, ctx) ? leaf : NULL;
 }
 
-/* Evaluates a cached graph on argv's leaves. */
-static nxv *run_cached(const nxi_defn_graph *g, int argc, nxv **argv)
+/* Evaluates a cached graph on argv's leaves (named io_calls see `hooks`). */
+static nxv *run_cached(const nxi_defn_graph *g, int argc, nxv **argv, nxv *hooks)
 {
     trace_state in = { 0 }, out = { 0 };
     for (int i = 0; i < argc; i++)
         if (!nxi_map_leaves(argv[i], to_argument, &in))
             return NULL;
     out.results = nxi_alloc((size_t)(g->n ? g->n : 1) * sizeof *out.results);
-    if (nxdefn_eval(g->outputs, g->n, (const nx_tensor *const *)in.args, in.n, out.results) < 0)
+    nxv *saved = nxi_hooks_enter(hooks);
+    int rc = nxdefn_eval(g->outputs, g->n, (const nx_tensor *const *)in.args, in.n, out.results);
+    nxi_hooks_leave(saved);
+    if (rc < 0)
         return nxi_raise_from_nx();
     return nxi_map_leaves(g->exprs, to_result, &out);
 }
@@ -205,7 +209,7 @@ static nxv *run(const void *key, nxv *fun, int argc, nxv **argv, nxv *opts, int 
     char *templates = key && !debug ? nxi_defn_templates(argc, argv) : NULL;
     const nxi_defn_graph *cached = templates ? nxi_defn_cache_find(key, templates) : NULL;
     if (cached)
-        return run_cached(cached, argc, argv);
+        return run_cached(cached, argc, argv, hooks);
     trace_state in = { 0 }, out = { 0 };
     nxv **params = nxv_items(argc);
     for (int i = 0; i < argc; i++)
@@ -224,7 +228,9 @@ static nxv *run(const void *key, nxv *fun, int argc, nxv **argv, nxv *opts, int 
     if (templates)
         nxi_defn_cache_put(key, templates, out.nodes, out.n, exprs);
     out.results = nxi_alloc((size_t)(out.n ? out.n : 1) * sizeof *out.results);
+    nxv *saved_hooks = nxi_hooks_enter(hooks);
     int rc = nxdefn_eval(out.nodes, out.n, (const nx_tensor *const *)in.args, in.n, out.results);
+    nxi_hooks_leave(saved_hooks);
     release_nodes(&out);
     if (rc < 0)
         return nxi_raise_from_nx();
@@ -334,7 +340,7 @@ static bool compatible(const nxdefn_hdr *a, const nxdefn_hdr *b)
     return true;
 }
 
-/* bound = {exprs, templates (non-static), template leaf counts, full template list}. */
+/* bound = {exprs, templates (non-static), template leaf counts, hooks or nil}. */
 static nxv *compiled(int argc, nxv **argv)
 {
     nxv *b = argv[0], *exprs = b->tuple.items[0], *templates = b->tuple.items[1], *counts = b->tuple.items[2];
@@ -380,7 +386,11 @@ static nxv *compiled(int argc, nxv **argv)
     trace_state out = { 0 };
     nxi_map_leaves(exprs, leaf_node, &out);
     out.results = nxi_alloc((size_t)(out.n ? out.n : 1) * sizeof *out.results);
-    if (nxdefn_eval(out.nodes, out.n, (const nx_tensor *const *)got.args, got.n, out.results) < 0)
+    nxv *hooks = b->tuple.n > 3 && b->tuple.items[3]->kind == NXV_MAP ? b->tuple.items[3] : NULL;
+    nxv *saved_hooks = nxi_hooks_enter(hooks);
+    int rc = nxdefn_eval(out.nodes, out.n, (const nx_tensor *const *)got.args, got.n, out.results);
+    nxi_hooks_leave(saved_hooks);
+    if (rc < 0)
         return nxi_raise_from_nx();
     return nxi_map_leaves(exprs, to_result, &out);
 }
@@ -395,6 +405,9 @@ static nxv *compile(int argc, nxv **argv)
     nxv *opts = check_opts(argc > 2 ? argv[2] : NULL);
     if (!opts)
         return NULL;
+    nxv *hooks = nxv_keyword_get(opts, "hooks");
+    if (hooks && hooks->kind != NXV_MAP)
+        return nxi_raise("ArgumentError", ":hooks option must be a map");
     if (nxdefn_tracing > 0)
         return nxi_raise("RuntimeError", "cannot invoke compiled function when there is a JIT compilation happening");
     int n = (int)targs->list.n, ndyn = 0;
@@ -420,16 +433,17 @@ static nxv *compile(int argc, nxv **argv)
     release_nodes(&out);   /* the expression tensors keep their nodes */
     if (!exprs)
         return NULL;
-    nxv **items = nxv_items(3);
+    nxv **items = nxv_items(4);
     items[0] = exprs;
     items[1] = nxv_list(ndyn, templates);
     items[2] = nxv_tuple(ndyn, counts);
+    items[3] = hooks ? hooks : nxv_nil();
     nxv *v = nxi_alloc(sizeof *v);
     memset(v, 0, sizeof *v);
     v->kind = NXV_FUN;
     v->fun.builtin = compiled;
     v->fun.arity = ndyn;
-    v->fun.bound = nxv_tuple(3, items);
+    v->fun.bound = nxv_tuple(4, items);
     return v;
 }
 

@@ -2,8 +2,9 @@
  * Nx.io_call with a function callback calls it and returns the data; Nx.runtime_call
  * calls fun.(data, opts) and checks the result against the output template; and the one
  * process's mailbox: Kernel.send/2 to self() and `receive` (matched in arrival order).
- * Inside a trace nxc has no io_call / runtime_call nodes yet and says so. */
+ * Inside a trace they record io_call / runtime_call nodes (nxlib_hooks.c). */
 #include <string.h>
+#include "cli/hooks.h"
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "cli/reclaim.h"
@@ -85,16 +86,11 @@ nxv *nxi_receive(const nxi_ast *call, nxi_env **env)
 
 /* ---- io_call / runtime_call ---- */
 
-static nxv *not_in_trace(const char *what)
-{
-    return nxi_raise("RuntimeError", "%s inside defn or jit is not supported by nxc yet", what);
-}
-
 /* Nx.io_call(data, fun | name) and Nx.io_call(data, name, fun); Kernel's hook alias. */
 static nxv *io_call(int argc, nxv **argv)
 {
     if (nxdefn_tracing > 0)
-        return not_in_trace("io_call");
+        return nxi_io_call_traced(argc, argv);
     nxv *data = argv[0], *fun = argv[argc - 1];
     if (argc == 3 || fun->kind == NXV_ATOM) {
         nxv *name = argv[1];
@@ -141,11 +137,11 @@ static int same_templates(nxv *a, nxv *b)
 /* Nx.runtime_call(output_template, data, opts \\ [], fun) */
 static nxv *runtime_call(int argc, nxv **argv)
 {
-    if (nxdefn_tracing > 0)
-        return not_in_trace("runtime_call");
     nxv *tmpl = argv[0], *data = argv[1], *opts = argc == 4 ? argv[2] : nxv_list(0, NULL), *fun = argv[argc - 1];
     if (fun->kind != NXV_FUN || fun->fun.arity != 2)
         return nxi_raise("ArgumentError", "expected a function of arity 2, got: %s", nxi_inspect_plain(fun));
+    if (nxdefn_tracing > 0)
+        return nxi_runtime_call_traced(tmpl, data, opts, fun);
     nxv *args[2] = { data, opts };
     nxv *r = nxi_call_fun(fun, 2, args);
     if (!r)

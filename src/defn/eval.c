@@ -371,6 +371,16 @@ static int eval_node(const scope *s, const nxdefn_node *n, value *out)
         if (out->t && out->t->vrank != n->h.vrank)   /* a leaf of a vectorized cond: its header */
             out->t = as_header(out->t, &n->h);
         return out->t ? 0 : -1;
+    case NXN_IO_CALL:
+    case NXN_RUNTIME_CALL: {   /* hooks.c; a tuple node holds one value per leaf */
+        int k = n->h.type == NX_TYPE_NONE ? n->h.tuple : 1;
+        if (n->h.type == NX_TYPE_NONE) {
+            if (!(out->tuple = nxalloc_zeroed((size_t)k, sizeof *out->tuple)))
+                return nxerr_oom(sizeof *out->tuple), -1;
+            out->ntuple = k;
+        }
+        return nxdefn_io_eval(n, tin, out->tuple ? out->tuple : &out->t);
+    }
     case NXN_COND:
     case NXN_WHILE:
         if ((n->kind == NXN_COND ? eval_cond(s, n, in[0], out) : eval_while(n, in, out)) < 0)

@@ -52,6 +52,8 @@ static const char *op_name(const nxdefn_node *n)
     case NXN_COND: return "cond";
     case NXN_WHILE: return "while";
     case NXN_ELEM: return "elem";
+    case NXN_IO_CALL: return "io_call";
+    case NXN_RUNTIME_CALL: return "runtime_call";
     default: return NULL;
     }
 }
@@ -69,6 +71,8 @@ static bool stops(const nxdefn_node *n)
 {
     if (n->kind == NXN_METADATA)
         return n->stop_grad;
+    if (n->kind == NXN_RUNTIME_CALL)   /* spec §4.11: never visited */
+        return true;
     const char *name = op_name(n);
     return name && nxgrad_status_of(name, NULL) == NXGRAD_ZERO;
 }
@@ -582,6 +586,13 @@ static int backward(pass *p, int i)
         return contribute(p, n->in[0], reshaped(g, n->in[0]->h.rank, n->in[0]->h.dims));
     case NXN_ELEM:
         return contribute_slot(p, n->in[0], n->pos, &n->h, g);
+    case NXN_IO_CALL:   /* identity on each data leaf (spec §4.11); the callback is not involved */
+        if (n->h.type != NX_TYPE_NONE)
+            return contribute(p, n->in[0], g);
+        for (int l = 0; p->slots[i] && l < n->nin; l++)
+            if (p->slots[i][l] && contribute(p, n->in[l], p->slots[i][l]) < 0)
+                return -1;
+        return 0;
     case NXN_COND:
     case NXN_WHILE:
         return backward_control(p, i);

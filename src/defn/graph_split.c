@@ -247,7 +247,8 @@ static int split_after(splitter *s, const nxdefn_node *n)
         /* Each leaf is an elem of n, made here as the stage's output. */
         for (int i = 0; i < leaves && rc == 0; i++) {
             /* cond bodies were cast to the merged headers; while keeps its state's */
-            h[i] = n->kind == NXN_COND ? n->cond->body[n->cond->nclauses][i]->h : n->in[i]->h;
+            h[i] = n->kind == NXN_COND ? n->cond->body[n->cond->nclauses][i]->h
+                 : n->kind == NXN_RUNTIME_CALL ? n->io->outs[i] : n->in[i]->h;
             nxdefn_node *e = nxdefn_node_new(NXN_ELEM, &h[i], 1, (nxdefn_node *const[]){ (nxdefn_node *)n });
             if (!e) {
                 rc = -1;
@@ -434,8 +435,10 @@ static nxdefn_node *copy_node(const nxdefn_node *n, nxdefn_node *const *ins)
             c->loop->leaves = 0;
         }
     }
+    if (n->io)
+        c->io = nxdefn_io_copy(n->io);   /* io_call, runtime_call (hooks.c) */
     if ((n->params && !c->params) || (n->kh && !c->kh) || (n->opts && !c->opts) || (n->text && !c->text) ||
-        (n->loop && (!c->loop || !c->loop->body))) {
+        (n->loop && (!c->loop || !c->loop->body)) || (n->io && !c->io)) {
         nxdefn_release(c);
         return nxerr_oom(sizeof *c);
     }
@@ -656,6 +659,8 @@ const char *nx_expr_op(const nx_tensor *t)
     case NXN_METADATA: return "metadata";
     case NXN_COND: return "cond";
     case NXN_WHILE: return "while";
+    case NXN_IO_CALL: return "io_call";
+    case NXN_RUNTIME_CALL: return "runtime_call";
     }
     return "unknown";
 }

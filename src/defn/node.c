@@ -93,6 +93,7 @@ static void free_one(stack *s, nxdefn_node *n)
         nx_free(n->loop->body);
         nx_free(n->loop);
     }
+    nxdefn_io_free(n->io);
     nx_release(n->tensor);
     nx_free(n->params);
     nx_free(n->kh);

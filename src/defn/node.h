@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "core/op.h"
 #include "core/tensor.h"
+#include "nx/defn.h"
 
 typedef enum {
     NXN_PARAMETER,   /* pos: input number of its context */
@@ -20,6 +21,8 @@ typedef enum {
     NXN_METADATA,    /* identity; name: the inspect value (NULL: invisible), stop_grad */
     NXN_COND,        /* clauses and last body, see nxdefn_cond */
     NXN_WHILE,       /* initial state in `in`, condition and body over while parameters */
+    NXN_IO_CALL,     /* identity on the data leaves `in`, calling io->fn (hooks.c) */
+    NXN_RUNTIME_CALL,/* io->rt over the data leaves `in`, header from the template */
 } nxdefn_kind;
 
 /* The header a node's value has (type NX_TYPE_NONE: a tuple of `tuple` leaves). */
@@ -72,6 +75,7 @@ struct nxdefn_node {
     bool weak;                 /* constant from a plain number: typed like one when evaluated */
     nxdefn_cond *cond;
     nxdefn_while *loop;
+    struct nxdefn_io *io;      /* io_call, runtime_call */
     uint64_t id;               /* creation serial: identity for printing and ordering */
 };
 
@@ -120,5 +124,35 @@ static inline bool nxdefn_traced(const nx_tensor *t) { return t && t->node; }
 int nxdefn_eval(nxdefn_node *const *outputs, int n, const nx_tensor *const *args, int nargs, nx_tensor **results);
 /* Runs a kernel or call node on concrete operands (constant folding, evaluation). */
 nx_tensor *nxdefn_apply(const nxdefn_node *n, const nx_tensor *const *in);
+
+/* ---- side effects (hooks.c) ---- */
+typedef struct nxdefn_io {
+    const char *name;          /* io_call: the hook name (interned), NULL: function only */
+    nx_io_fn *fn;
+    nx_runtime_fn *rt;
+    void *ctx;
+    char *fn_text, *tmpl_text, *opts_text;
+    bool container;            /* the data (io_call) or template (runtime_call) is a container */
+    bool data_container;       /* runtime_call: the data is a container (not printed) */
+    bool owned;                /* ctx is print_value's state, freed with the node */
+    int nout;                  /* runtime_call: the template leaves */
+    nxdefn_hdr *outs;
+} nxdefn_io;
+void nxdefn_io_free(nxdefn_io *io);
+/* A deep copy (for passes that rebuild nodes); NULL with an error. */
+nxdefn_io *nxdefn_io_copy(const nxdefn_io *io);
+/* io_call / runtime_call with the container flags the interpreter knows (a one-leaf
+ * tuple is still a container). */
+int nxdefn_io_call(int n, const nx_tensor *const *data, const nx_io_callback *cb, bool container, nx_tensor **out);
+int nxdefn_runtime_call(int nout, const nx_tensor *const *templates, bool tmpl_container, int n,
+                        const nx_tensor *const *data, bool data_container, const nx_runtime_callback *cb, nx_tensor **out);
+/* Runs node n (io_call or runtime_call) on the values of its operands: the result leaves
+ * (new references) in out[0..nout) where nout is 1 for a plain node, else h.tuple. */
+int nxdefn_io_eval(const nxdefn_node *n, const nx_tensor *const *in, nx_tensor **out);
+/* The named hooks of the evaluation running on this thread (NULL: none). */
+extern _Thread_local const nx_hooks *nxdefn_hooks;
+/* nxdefn_eval with the named hooks in force for its duration. */
+int nxdefn_eval_hooks(nxdefn_node *const *outputs, int n, const nx_tensor *const *args, int nargs,
+                      const nx_hooks *hooks, nx_tensor **results);
 
 #endif

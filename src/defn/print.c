@@ -280,6 +280,22 @@ static void op_text(printer *p, nxtext *t, const nxdefn_node *n)
         nxtext_puts(t, "while ");
         render_list(p, t, n->in, n->nin, n->nin > 1);
         break;
+    case NXN_IO_CALL:   /* io_call name: data, or io_call data, fun (spec §5.1) */
+        nxtext_puts(t, "io_call ");
+        if (n->io->name)
+            nxtext_printf(t, "%s: ", n->io->name);
+        render_list(p, t, n->in, n->nin, n->io->container);
+        if (!n->io->name)
+            nxtext_printf(t, ", %s", n->io->fn_text);
+        break;
+    case NXN_RUNTIME_CALL:   /* container data is not shown */
+        nxtext_puts(t, "runtime_call ");
+        if (!n->io->data_container) {
+            render_list(p, t, n->in, n->nin, false);
+            nxtext_puts(t, ", ");
+        }
+        nxtext_printf(t, "%s, %s, %s", n->io->fn_text, n->io->tmpl_text, n->io->opts_text);
+        break;
     default:
         break;
     }

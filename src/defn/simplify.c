@@ -91,7 +91,8 @@ static nxdefn_node *rebuilt(table *t, nxdefn_node *n)
 {
     nxdefn_node *ins[64];
     bool changed = false;
-    if (n->kind == NXN_COND || n->kind == NXN_WHILE || n->nin > 64)
+    if (n->kind == NXN_COND || n->kind == NXN_WHILE || n->kind == NXN_IO_CALL || n->kind == NXN_RUNTIME_CALL ||
+        n->nin > 64)
         return nxdefn_retain(n);
     for (int i = 0; i < n->nin; i++) {
         ins[i] = mapped(t, n->in[i]);
