@@ -17,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!sink) {
         sink = fopen("/dev/null", "w");
         nx_set_alloc_limit(64 << 20);   /* a huge shape must fail cleanly, not eat the machine */
+        nx_set_while_limit(10000);      /* and a loop that never ends must stop with an error */
     }
     nxi_side_out = sink;
     nx_scope_begin();

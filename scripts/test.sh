@@ -40,6 +40,7 @@ step() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - started)); }
 run_criterion() {
     local name=$1 log=$2 rc synth tested passing failing crashing
     shift 2
+    status_failed=0
     set +e
     "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
@@ -58,9 +59,11 @@ run_criterion() {
     passed=$((passed + ${passing:-0}))
     failed=$((failed + crit_failed))
     echo "test.sh: $name: $tested tested, $passing passing, $failing failing, $crashing crashing (status $rc)"
+    status_failed=0
     if [ "$crit_failed" = 0 ] && [ "$rc" -ne 0 ]; then
         echo "test.sh: $name: exit status $rc without a failing test"
         failed=$((failed + 1))
+        status_failed=1
     fi
 }
 
@@ -140,16 +143,32 @@ else
         timeout 2400 ./build-asan/nxc_tests --jobs "$jobs" --timeout 600
     # Leaks in tests that Criterion did not already count as failed (a failed assertion
     # leaves its scope open, so its leak is no news), named by the test's _impl frame.
+    # A report whose frames are all in the sanitizer runtime and libcriterion is the
+    # runner's own (a 48-byte timeout record it sometimes keeps at exit), not a test's:
+    # it is shown and set aside, and so is the exit status it gives the runner.
     leaked=$(awk '
         /^\[FAIL\] / { n = $2; sub(/:$/, "", n); gsub(/::/, "_", n); failed[n] = 1 }
-        /ERROR: LeakSanitizer|LeakSanitizer has encountered/ { inside = 1; name[++k] = ""; next }
+        /ERROR: LeakSanitizer|LeakSanitizer has encountered/ { inside = 1; name[++k] = ""; ours[k] = 0; next }
+        inside && /^ *#[0-9]+ / && !/libcriterion|libsanitizer|asan_malloc|interceptor/ { ours[k] = 1 }
         inside && name[k] == "" && match($0, /in [A-Za-z0-9_]+_impl /) {
             name[k] = substr($0, RSTART + 3, RLENGTH - 9) }
         inside && /^SUMMARY: / { inside = 0 }
         END { for (i = 1; i <= k; i++)
-                  if (name[i] == "" || !(name[i] in failed))
+                  if (!ours[i])
+                      print "  (set aside: a leak inside the Criterion runner itself)" > "/dev/stderr"
+                  else if (name[i] == "" || !(name[i] in failed))
                       print "  " (name[i] == "" ? "(no test frame in the report)" : name[i]) }
         ' "$logs/tests-asan.log")
+    runner_only=$(awk '
+        /ERROR: LeakSanitizer|LeakSanitizer has encountered/ { inside = 1; k++; next }
+        inside && /^ *#[0-9]+ / && !/libcriterion|libsanitizer|asan_malloc|interceptor/ { ours[k] = 1 }
+        inside && /^SUMMARY: / { inside = 0 }
+        END { n = 0; for (i = 1; i <= k; i++) if (!ours[i]) n++; print (k > 0 && n == k) ? 1 : 0 }
+        ' "$logs/tests-asan.log")
+    if [ "$runner_only" = 1 ] && [ "$status_failed" = 1 ]; then
+        echo "test.sh: sanitized tests: the exit status came from the runner's own leak report; not counted"
+        failed=$((failed - 1))
+    fi
     others=$(grep -aEc 'ERROR: AddressSanitizer|: runtime error: ' "$logs/tests-asan.log" || true)
     if [ -n "$leaked" ]; then
         leaks=$(wc -l <<<"$leaked")

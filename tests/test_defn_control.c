@@ -474,3 +474,41 @@ Test(defn_control, nested_prints)
                   "  e = cond b -> d, true -> -1   s32\n>");
     nx_scope_end();
 }
+
+/* A loop whose condition never turns false: with nx_set_while_limit it stops with a
+ * RuntimeError, eagerly and in a traced graph; without a bound a finite loop still runs. */
+static nx_tensor *forever_cond(nx_tensor *const *s, void *c)
+{
+    (void)c;
+    return nx_greater_equal(s[0], NX_I(0));
+}
+
+static int forever_body(nx_tensor *const *s, nx_tensor **next, void *c)
+{
+    (void)c;
+    next[0] = nx_add(s[0], NX_I(1));
+    return next[0] ? 0 : -1;
+}
+
+static nx_tensor *forever(nx_tensor *const *a, void *c)
+{
+    nx_tensor *out[1];
+    return nx_while(1, (const nx_tensor *const *)a, forever_cond, forever_body, c, out) == 0 ? out[0] : NULL;
+}
+
+Test(defn_control, while_limit_stops_endless_loops)
+{
+    nx_scope_begin();
+    nx_tensor *zero = nx_scalar(NX_INT(0), NX_S32);
+    nx_set_while_limit(50);
+    cr_assert_null(forever((nx_tensor *const[]){ zero }, NULL));
+    cr_assert_eq(nx_error(), NX_RUNTIME_ERROR);
+    cr_assert_str_eq(nx_error_message(), "while loop stopped after 50 iterations (the limit set by nx_set_while_limit)");
+    nx_error_clear();
+    cr_assert_null(nx_jit_apply(forever, NULL, zero));
+    cr_assert_eq(nx_error(), NX_RUNTIME_ERROR);
+    nx_error_clear();
+    nx_set_while_limit(0);
+    cr_assert_not_null(factorial((nx_tensor *const[]){ nx_scalar(NX_INT(5), NX_S32) }, NULL), "%s", nx_error_message());
+    nx_scope_end();
+}

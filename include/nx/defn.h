@@ -84,6 +84,10 @@ NX_API nx_tensor *nx_if(const nx_tensor *pred, nx_thunk_fn *then_fn, nx_thunk_fn
  * written to out[0..n). Returns 0, or -1 with an error. */
 typedef nx_tensor *nx_while_cond_fn(nx_tensor *const *state, void *ctx);
 typedef int nx_while_body_fn(nx_tensor *const *state, nx_tensor **next, void *ctx);
+/* Bounds every while loop (eager and evaluated) to this many iterations: more is a
+ * RuntimeError. 0 (the default) means no bound. For hosts that run untrusted code, such as
+ * the fuzzers. */
+NX_API void nx_set_while_limit(int64_t iterations);
 NX_API int nx_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
                     void *ctx, nx_tensor **out);
 

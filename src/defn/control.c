@@ -647,6 +647,24 @@ static nx_tensor *run_condition(nx_tensor *const *state, nx_while_cond_fn *cond,
     return c;
 }
 
+/* 0: loops run as long as their condition holds (a fuzzer sets a bound, so that a loop
+ * that never ends is an error rather than a hang). */
+static _Atomic int64_t while_limit;
+
+void nx_set_while_limit(int64_t iterations)
+{
+    while_limit = iterations > 0 ? iterations : 0;
+}
+
+int nxdefn_while_step(int64_t done)
+{
+    int64_t limit = while_limit;
+    if (limit > 0 && done >= limit)
+        return nxerr_set(NX_RUNTIME_ERROR, "while loop stopped after %lld iterations (the limit set by "
+                         "nx_set_while_limit)", (long long)limit);
+    return 0;
+}
+
 static int eager_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
                        void *ctx, nx_tensor **out)
 {
@@ -657,7 +675,7 @@ static int eager_while(int n, const nx_tensor *const *initial, nx_while_cond_fn 
         nxdefn_hdr_of(&init[i], initial[i]);
     }
     int rc = -1;
-    for (;;) {
+    for (int64_t done = 0;; done++) {
         nx_tensor *c = run_condition(state, cond, ctx);
         int t = c ? truth(c) : -1;
         nx_release(c);
@@ -665,7 +683,7 @@ static int eager_while(int n, const nx_tensor *const *initial, nx_while_cond_fn 
             goto out;
         if (!t)
             break;
-        if (run_body(n, state, body, ctx, next) < 0)
+        if (nxdefn_while_step(done) < 0 || run_body(n, state, body, ctx, next) < 0)
             goto out;
         if (check_body(n, init, next) < 0) {
             for (int i = 0; i < n; i++)

@@ -15,6 +15,9 @@ char *nxdefn_diff(const char *lt, const char *rt, const nxdefn_hdr *l, int nl, c
  * (vectorized axes), merged (types promoted, shapes broadcast) and one cond node recorded
  * (k == 1: the last body itself). Writes out[0..leaves) in the current scope; returns
  * leaves, or -1 with an error. Call while tracing. */
+/* Counts one more iteration of a while loop that has run `done` so far: -1 with a
+ * RuntimeError once nx_set_while_limit's bound is passed, else 0. */
+int nxdefn_while_step(int64_t done);
 int nxdefn_cond_build(int k, nx_tensor *const *pt, nx_tensor *const *const *bodies, int leaves, nx_tensor **out);
 /* The same when some predicate is vectorized: the select lowering of spec/defn.md §6.1
  * (control_vec.c). */

@@ -3,6 +3,7 @@
  * scope. cond evaluates only the taken branch (reading values the enclosing scope holds);
  * while re-enters its condition and body as a fresh scope per iteration. */
 #include "defn/node.h"
+#include "defn/control.h"
 
 #include <string.h>
 #include "core/alloc.h"
@@ -295,13 +296,13 @@ static int eval_while(const nxdefn_node *n, value *const *in, value *out)
         return nxerr_oom(sizeof *state), -1;
     for (int i = 0; i < w->leaves; i++)
         state[i] = nx_retain(in[i]->t);
-    for (;;) {
+    for (int64_t done = 0;; done++) {
         nx_tensor *c = NULL;
         if (eval_scope(NULL, (const nx_tensor *const *)state, w->leaves, &w->cond, 1, &c) < 0)
             goto fail;
         int t = truth(c);
         nx_release(c);
-        if (t < 0)
+        if (t < 0 || (t && nxdefn_while_step(done) < 0))
             goto fail;
         if (!t)
             break;
