@@ -11,22 +11,13 @@
 #include "defn/grad.h"
 #include "nx.h"
 #include "support/nxtest.h"
+#include "support/nxtest_grad.h"
 
 /* ---------------------------------------------------------------- finite differences */
 
-typedef struct {
-    const char *op;      /* the primitive of ops.def this case checks */
-    nx_defn_fn *fn;
-    int nargs;
-    double lo, hi;       /* inputs drawn uniformly from [lo, hi] */
-    const char *shapes[3];   /* per shape set: "2x3,3" (args by ',', dims by 'x', "s" scalar) */
-} gcase;
+typedef nxtest_grad_case gcase;
 
 static unsigned rng = 12345;
-static double uniform(double lo, double hi)
-{
-    return nxtest_uniform(&rng, lo, hi);
-}
 
 static double scalar_of(nx_tensor *t)
 {
@@ -37,7 +28,7 @@ static double scalar_of(nx_tensor *t)
     return v.kind == NX_NUM_FLOAT ? v.f : v.kind == NX_NUM_INT ? (double)v.i : (double)v.u;
 }
 
-static double eager(const gcase *c, nx_tensor **args)
+static double eager(const nxtest_grad_case *c, nx_tensor **args)
 {
     nx_scope_begin();
     double r = scalar_of(c->fn(args, NULL));
@@ -47,54 +38,7 @@ static double eager(const gcase *c, nx_tensor **args)
 
 static void check_case(const gcase *c)
 {
-    for (int set = 0; set < 3; set++) {
-        nx_scope_begin();
-        nx_shape sh[4];
-        int n = nxtest_parse_shapes(c->shapes[set], sh);
-        cr_assert_eq(n, c->nargs, "%s: shape set %d", c->op, set);
-        double *data[4];
-        nx_tensor *args[4], *grads[4];
-        for (int i = 0; i < n; i++) {
-            int64_t size = 1;
-            for (int k = 0; k < sh[i].rank; k++)
-                size *= sh[i].dims[k];
-            data[i] = malloc((size_t)(size ? size : 1) * sizeof(double));
-            for (int64_t k = 0; k < size; k++)
-                data[i][k] = uniform(c->lo, c->hi);
-            args[i] = nx_from_data(data[i], NX_F64, sh[i]);
-        }
-        int rc = nx_grad_n(c->fn, NULL, n, (const nx_tensor *const *)args, grads);
-        cr_assert_eq(rc, 0, "%s: grad failed: %s", c->op, nx_error_message());
-        for (int i = 0; i < n; i++) {
-            int64_t size = args[i]->size;
-            cr_assert_eq(grads[i]->size, size, "%s: gradient %d has %lld elements", c->op, i, (long long)grads[i]->size);
-            double *gv = malloc((size_t)(size ? size : 1) * sizeof(double));
-            nx_tensor *g64 = nx_as_type(nx_real(grads[i]), NX_F64);
-            nx_to_binary(g64, gv, size * 8);
-            for (int64_t k = 0; k < size; k++) {
-                double save = data[i][k], h = 1e-5 * fmax(1.0, fabs(save));
-                nx_tensor *pa[4];
-                memcpy(pa, args, sizeof pa);
-                nx_scope_begin();
-                data[i][k] = save + h;
-                pa[i] = nx_from_data(data[i], NX_F64, sh[i]);
-                double fp = eager(c, pa);
-                data[i][k] = save - h;
-                pa[i] = nx_from_data(data[i], NX_F64, sh[i]);
-                double fm = eager(c, pa);
-                data[i][k] = save;
-                nx_scope_end();
-                double fd = (fp - fm) / (2 * h);
-                cr_assert(fabs(gv[k] - fd) <= 1e-6 * fmax(1.0, fabs(fd)),
-                          "%s, shapes %s, argument %d, element %lld: grad %.12g, finite differences %.12g", c->op,
-                          c->shapes[set], i, (long long)k, gv[k], fd);
-            }
-            free(gv);
-        }
-        for (int i = 0; i < n; i++)
-            free(data[i]);
-        nx_scope_end();
-    }
+    nxtest_check_grad(c, eager, &rng);
 }
 
 /* ---------------------------------------------------------------- the functions */
@@ -300,7 +244,7 @@ static const gcase cases[] = {
 static const gcase *find_case(const char *op)
 {
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-        if (!strcmp(cases[i].op, op))
+        if (!strcmp(cases[i].name, op))
             return &cases[i];
     return NULL;
 }
@@ -318,7 +262,7 @@ Test(grad, every_primitive_checked_or_listed, .timeout = 60)
             cr_assert_not_null(rule, "%s has no rule", name);
             cr_assert_not_null(find_case(name), "%s has a rule but no finite-difference case", name);
             for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-                if (!strcmp(cases[i].op, name))
+                if (!strcmp(cases[i].name, name))
                     check_case(&cases[i]);
             checked++;
         } else {

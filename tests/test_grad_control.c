@@ -9,16 +9,11 @@
 #include "core/tensor.h"
 #include "nx.h"
 #include "support/nxtest.h"
+#include "support/nxtest_grad.h"
 
 /* ---------------------------------------------------------------- finite differences */
 
-typedef struct {
-    const char *name;
-    nx_defn_fn *fn;
-    int nargs;
-    double lo, hi;
-    const char *shapes[3];   /* per set: "2x3,3" (args by ',', dims by 'x', "s" scalar) */
-} gcase;
+typedef nxtest_grad_case gcase;
 
 static unsigned rng = 4242;
 static double uniform(double lo, double hi)
@@ -36,7 +31,7 @@ static double total(nx_tensor *t)
 
 /* The function's value through jit: traced semantics (a cond's leaves broadcast to the
  * merged shape, which the eager nx_cond does not do). */
-static double eager(const gcase *c, nx_tensor **args)
+static double eager(const nxtest_grad_case *c, nx_tensor **args)
 {
     nx_scope_begin();
     double r = total(nx_jit_call(c->fn, NULL, c->nargs, (const nx_tensor *const *)args));
@@ -46,53 +41,7 @@ static double eager(const gcase *c, nx_tensor **args)
 
 static void check_case(const gcase *c)
 {
-    for (int set = 0; set < 3; set++) {
-        nx_scope_begin();
-        nx_shape sh[4];
-        int n = nxtest_parse_shapes(c->shapes[set], sh);
-        cr_assert_eq(n, c->nargs, "%s: shape set %d", c->name, set);
-        double *data[4];
-        nx_tensor *args[4], *grads[4];
-        for (int i = 0; i < n; i++) {
-            int64_t size = 1;
-            for (int k = 0; k < sh[i].rank; k++)
-                size *= sh[i].dims[k];
-            data[i] = malloc((size_t)size * sizeof(double));
-            for (int64_t k = 0; k < size; k++)
-                data[i][k] = uniform(c->lo, c->hi);
-            args[i] = nx_from_data(data[i], NX_F64, sh[i]);
-        }
-        int rc = nx_grad_n(c->fn, NULL, n, (const nx_tensor *const *)args, grads);
-        cr_assert_eq(rc, 0, "%s: grad failed: %s", c->name, nx_error_message());
-        for (int i = 0; i < n; i++) {
-            int64_t size = args[i]->size;
-            cr_assert_eq(grads[i]->size, size, "%s: gradient %d has %lld elements", c->name, i, (long long)grads[i]->size);
-            double *gv = malloc((size_t)size * sizeof(double));
-            nx_to_binary(nx_as_type(grads[i], NX_F64), gv, size * 8);
-            for (int64_t k = 0; k < size; k++) {
-                double save = data[i][k], h = 1e-5 * fmax(1.0, fabs(save));
-                nx_tensor *pa[4];
-                memcpy(pa, args, sizeof pa);
-                nx_scope_begin();
-                data[i][k] = save + h;
-                pa[i] = nx_from_data(data[i], NX_F64, sh[i]);
-                double fp = eager(c, pa);
-                data[i][k] = save - h;
-                pa[i] = nx_from_data(data[i], NX_F64, sh[i]);
-                double fm = eager(c, pa);
-                data[i][k] = save;
-                nx_scope_end();
-                double fd = (fp - fm) / (2 * h);
-                cr_assert(fabs(gv[k] - fd) <= 1e-6 * fmax(1.0, fabs(fd)),
-                          "%s, shapes %s, argument %d, element %lld: grad %.12g, finite differences %.12g", c->name,
-                          c->shapes[set], i, (long long)k, gv[k], fd);
-            }
-            free(gv);
-        }
-        for (int i = 0; i < n; i++)
-            free(data[i]);
-        nx_scope_end();
-    }
+    nxtest_check_grad(c, eager, &rng);
 }
 
 static double num(const nx_tensor *t)

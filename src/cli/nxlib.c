@@ -31,6 +31,7 @@ extern const nxi_func nxi_effects_funcs[];
 extern const nxi_func nxi_jvp_funcs[];
 extern const nxi_func nxi_hooks_funcs[];
 extern const nxi_func nxi_graph_funcs[];
+extern const nxi_func nxi_batch_funcs[];
 
 static const nxi_func *const tables[] = {
     nxi_nx_funcs,
@@ -55,6 +56,7 @@ static const nxi_func *const tables[] = {
     nxi_jvp_funcs,
     nxi_hooks_funcs,
     nxi_graph_funcs,
+    nxi_batch_funcs,
     nxi_type_funcs,
     nxi_const_funcs,
     nxi_kernel_funcs,

@@ -133,6 +133,18 @@ nxv *nxi_refill_leaf(nxv *leaf, void *ctx)
     return nxv_tensor(r->t[r->next++]);
 }
 
+int nxi_gather_leaves(nxv *container, nx_tensor ***out)
+{
+    nxi_leaves count = { NULL, 0, 0, 1 };
+    if (!nxi_map_leaves(container, nxi_collect_leaf, &count))
+        return -1;
+    nxi_leaves l = { nxi_alloc(((size_t)count.n + 1) * sizeof *l.t), 0, count.n, 1 };
+    if (!nxi_map_leaves(container, nxi_collect_leaf, &l))
+        return -1;
+    *out = l.t;
+    return l.n;
+}
+
 nxv *nxi_raise_nx_or_pending(void)
 {
     if (nxi_raised()) {
@@ -149,6 +161,8 @@ int nxi_is_container(const nxv *v)
 
 nxv *nxi_map_leaves(nxv *v, nxv *(*fn)(nxv *leaf, void *ctx), void *ctx)
 {
+    if (nxi_is_batch(v) && !(v = nxi_batch_materialize(v)))
+        return NULL;
     if (v->kind == NXV_TUPLE) {
         nxv **items = nxv_items(v->tuple.n);
         for (int64_t i = 0; i < v->tuple.n; i++)

@@ -63,6 +63,10 @@ int nxi_is_container(const nxv *v);
 /* Applies fn to every leaf of a tuple/map (recursively), rebuilding the container;
  * other values are handed to fn directly. */
 nxv *nxi_map_leaves(nxv *v, nxv *(*fn)(nxv *leaf, void *ctx), void *ctx);
+/* An %Nx.Batch{} (nxlib_batch.c), and the container it stands for as a defn argument: its
+ * entries concatenated and padded (Nx.LazyContainer); NULL with the exception raised. */
+int nxi_is_batch(const nxv *v);
+nxv *nxi_batch_materialize(nxv *v);
 /* A leaf as the concrete tensor a defn argument becomes: a number is a plain s32 / f32 /
  * c64 scalar, not a weak one (spec/defn.md §2.1). NULL with the exception raised. */
 nx_tensor *nxi_leaf_tensor(nxv *leaf);
@@ -81,6 +85,9 @@ typedef struct {
     int next;
 } nxi_refill;
 nxv *nxi_refill_leaf(nxv *leaf, void *ctx);
+/* All of a container's leaves as defn arguments (plain) in an arena array of the right
+ * size: their count, or -1 with the exception raised. */
+int nxi_gather_leaves(nxv *container, nx_tensor ***out);
 /* After a library call failed: an exception the interpreter raised meanwhile wins over the
  * library's follow-up error; otherwise that error is raised. Returns NULL. */
 nxv *nxi_raise_nx_or_pending(void);

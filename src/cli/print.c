@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/fmtfloat.h"
+#include "cli/nxlib_args.h"
 
 #define DEFAULT_WIDTH 80
 #define DEFAULT_LIMIT 50
@@ -806,9 +807,25 @@ static const doc *struct_doc(pctx *c, const nxv *v, const char *mod, int64_t lim
     return container(c, open, docs, m, 0, "}", B_STRICT);
 }
 
+/* Nx.Batch derives Inspect with only: [:size, :pad]. */
+static const doc *batch_doc(pctx *c, const nxv *v)
+{
+    long long size = 0, pad = 0;
+    for (int64_t i = 0; i < v->map.n; i++)
+        if (v->map.vals[i]->kind == NXV_INT && nxv_is_atom(v->map.keys[i], "size"))
+            size = (long long)v->map.vals[i]->i;
+        else if (v->map.vals[i]->kind == NXV_INT && nxv_is_atom(v->map.keys[i], "pad"))
+            pad = (long long)v->map.vals[i]->i;
+    char buf[96];
+    snprintf(buf, sizeof buf, "#Nx.Batch<size: %lld, pad: %lld, ...>", size, pad);
+    return strn(c, buf, strlen(buf));
+}
+
 static const doc *map_doc(pctx *c, const nxv *v, int64_t limit)
 {
     int64_t n = v->map.n;
+    if (nxi_is_batch(v))
+        return batch_doc(c, v);
     for (int64_t i = 0; i < n; i++)
         if (nxv_is_atom(v->map.keys[i], "__struct__") && v->map.vals[i]->kind == NXV_ATOM &&
             !strncmp(v->map.vals[i]->atom, "Elixir.", 7))
