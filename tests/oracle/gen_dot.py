@@ -55,21 +55,24 @@ def values(rng, t, n):
     return [complex(f(rng.uniform(-4, 4)), f(rng.uniform(-4, 4))) for _ in range(n)]
 
 
-def case(rng, t):
-    nv = rng.choice([0, 0, 0, 1, 2])
+def case(rng, t, matrix=None):
+    """matrix=(m, k, n): the plain product of an m x k and a k x n matrix instead."""
+    nv = 0 if matrix else rng.choice([0, 0, 0, 1, 2])
     vd = [rng.randint(1, 3) for _ in range(nv)]
-    nb = rng.choice([0, 0, 1, 2])
-    nc = rng.randint(0, 2)
+    nb = 0 if matrix else rng.choice([0, 0, 1, 2])
+    nc = 1 if matrix else rng.randint(0, 2)
     bd = [rng.randint(1, 3) for _ in range(nb)]
-    cd = [rng.randint(1, 5) for _ in range(nc)]
-    fa = [rng.randint(1, 4) for _ in range(rng.randint(0, 2))]
-    fb = [rng.randint(1, 4) for _ in range(rng.randint(0, 2))]
+    cd = [matrix[1]] if matrix else [rng.randint(1, 5) for _ in range(nc)]
+    fa = [matrix[0]] if matrix else [rng.randint(1, 4) for _ in range(rng.randint(0, 2))]
+    fb = [matrix[2]] if matrix else [rng.randint(1, 4) for _ in range(rng.randint(0, 2))]
     # Inner axis layouts: batch first, then contraction and free axes shuffled.
     def layout(free):
         rest = [("c", i) for i in range(nc)] + [("f", i) for i in range(len(free))]
         rng.shuffle(rest)
         return [("b", i) for i in range(nb)] + rest
     la, lb = layout(fa), layout(fb)
+    if matrix:
+        la, lb = [("f", 0), ("c", 0)], [("c", 0), ("f", 0)]
     size = {"b": bd, "c": cd}
     dims_a = [size[k][i] if k != "f" else fa[i] for k, i in la]
     dims_b = [size[k][i] if k != "f" else fb[i] for k, i in lb]
@@ -140,6 +143,10 @@ def main():
     for t in list(INTS) + ["f16", "bf16", "f32", "f64", "c64", "c128"]:
         for _ in range(60):
             cases.append(case(rng, t))
+    # Plain matrix products (nx_dot's own path for f32/f64): vectors, odd sizes, 64.
+    for t in ("f32", "f64", "s32"):
+        for m, k, n in ((1, 1, 1), (1, 7, 5), (6, 9, 1), (17, 33, 9), (64, 64, 64)):
+            cases.append(case(rng, t, (m, k, n)))
     with open(sys.argv[1] + "/dot_cases.bin", "wb") as f:
         f.write(b"NXDOT01\n" + struct.pack("<I", len(cases)) + b"".join(cases))
 

@@ -127,9 +127,10 @@ int nxcpu_dot(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *a = in[0], *b = in[1];
     nx_type type = out->type;
+    int r = out->rank;   /* 3: {batch, m, n}; 2: one product (nx_dot's matrix fast path) */
     dot_job j = {
-        .batch = out->dims[0], .m = out->dims[1], .n = out->dims[2],
-        .k = p->dot.trans_a ? a->dims[1] : a->dims[2],
+        .batch = r == 3 ? out->dims[0] : 1, .m = out->dims[r - 2], .n = out->dims[r - 1],
+        .k = p->dot.trans_a ? a->dims[r - 2] : a->dims[r - 1],
         .trans_a = p->dot.trans_a, .trans_b = p->dot.trans_b,
         .a = nxtensor_data(a), .b = nxtensor_data(b), .out = nxtensor_data(out),
     };
