@@ -281,13 +281,13 @@ static const fold product_folds[NX_TYPE_COUNT] = {
 #define GT_F(v, m) ((v) > (m) || (v) != (v))
 #define LT_F(v, m) ((v) < (m) || (v) != (v))
 
-/* A run's extreme in vectors of VS bytes (as argmax's passes below), by EXT (> or <),
- * with a check for NaN and infinities. Returns 0, leaving *acc alone, when the
- * element-by-element fold must decide: a NaN (the last one sticks), or an extreme of
- * zero (the first of -0.0 and 0.0 stays). */
-#define EXT_PASS(name, sfx, T, EXT, VS, VATTR) \
-    VATTR static int name##_fast_##sfx##_##VS(T *acc, const T *x, int64_t n) \
-    { \
+/* The extreme m of x[0..n) (n >= L lanes) by EXT over VS-byte vectors of T, in
+ * ARG_UNROLL independent chains (they hide the latency of compare-and-select), and
+ * whether a NaN or an infinity showed (odd): declares m and odd in the caller. */
+#define VEC_EXTREME(T, EXT, VS, x, n, m, odd) \
+    T m; \
+    int odd = 0; \
+    do { \
         typedef T vec __attribute__((vector_size(VS))); \
         typedef __typeof__((vec){ 0 } > (vec){ 0 }) mask; \
         enum { L = VS / sizeof(T) }; \
@@ -310,8 +310,7 @@ static const fold product_folds[NX_TYPE_COUNT] = {
             l[0] = (vec)(((mask)l[u] & take) | ((mask)l[0] & ~take)); \
             z[0] += z[u]; \
         } \
-        T m = l[0][0]; \
-        int odd = 0; \
+        m = l[0][0]; \
         for (int j = 0; j < L; j++) { \
             m = EXT(l[0][j], m) ? l[0][j] : m; \
             odd |= z[0][j] != 0 || l[0][j] != l[0][j]; \
@@ -320,6 +319,16 @@ static const fold product_folds[NX_TYPE_COUNT] = {
             m = EXT(x[i], m) ? x[i] : m; \
             odd |= x[i] != x[i]; \
         } \
+    } while (0)
+
+/* A run's extreme in vectors of VS bytes (as argmax's passes below), by EXT (> or <),
+ * with a check for NaN and infinities. Returns 0, leaving *acc alone, when the
+ * element-by-element fold must decide: a NaN (the last one sticks), or an extreme of
+ * zero (the first of -0.0 and 0.0 stays). */
+#define EXT_PASS(name, sfx, T, EXT, VS, VATTR) \
+    VATTR static int name##_fast_##sfx##_##VS(T *acc, const T *x, int64_t n) \
+    { \
+        VEC_EXTREME(T, EXT, VS, x, n, m, odd); \
         T a = *acc; \
         if (odd || m == 0 || a != a) \
             return 0; \
@@ -510,45 +519,13 @@ static const fold any_folds[NX_TYPE_COUNT] = {
     } \
     VATTR static void name##_fast_##sfx##_##VS(arg_##sfx *a, const T *x, int64_t n, int64_t first) \
     { \
-        typedef T vec __attribute__((vector_size(VS))); \
-        typedef __typeof__((vec){ 0 } > (vec){ 0 }) mask; \
-        enum { L = VS / sizeof(T) }; \
         if (a->idx >= 0 && a->best != a->best) \
             return;   /* a NaN is never replaced */ \
-        if (n < 2 * L) { \
+        if (n < 2 * (int64_t)(VS / sizeof(T))) { \
             name##_scan_##sfx(a, x, n, first); \
             return; \
         } \
-        /* ARG_UNROLL independent chains hide the latency of compare-and-select. */ \
-        vec l[ARG_UNROLL], z[ARG_UNROLL]; \
-        for (int u = 0; u < ARG_UNROLL; u++) { \
-            memcpy(&l[u], x, sizeof l[u]); \
-            z[u] = (vec){ 0 }; \
-        } \
-        int64_t i = L; \
-        for (; i + ARG_UNROLL * L <= n; i += ARG_UNROLL * L) \
-            for (int u = 0; u < ARG_UNROLL; u++) { \
-                vec v; \
-                memcpy(&v, x + i + u * L, sizeof v); \
-                mask take = ARG_EXT(v, l[u]); \
-                l[u] = (vec)(((mask)v & take) | ((mask)l[u] & ~take)); \
-                z[u] += v - v; \
-            } \
-        for (int u = 1; u < ARG_UNROLL; u++) { \
-            mask take = ARG_EXT(l[u], l[0]); \
-            l[0] = (vec)(((mask)l[u] & take) | ((mask)l[0] & ~take)); \
-            z[0] += z[u]; \
-        } \
-        T m = l[0][0]; \
-        int odd = 0; \
-        for (int j = 0; j < L; j++) { \
-            m = ARG_EXT(l[0][j], m) ? l[0][j] : m; \
-            odd |= z[0][j] != 0 || l[0][j] != l[0][j]; \
-        } \
-        for (; i < n; i++) { \
-            m = ARG_EXT(x[i], m) ? x[i] : m; \
-            odd |= x[i] != x[i]; \
-        } \
+        VEC_EXTREME(T, ARG_EXT, VS, x, n, m, odd); \
         if (odd) { \
             name##_scan_##sfx(a, x, n, first); \
             return; \
