@@ -131,6 +131,17 @@ static void mask_run(uint8_t *m, const unsigned char *p, int64_t sp, int64_t n, 
 
 typedef struct { uint64_t lo, hi; } u128;
 
+/* Runs the statement macro M(T) with T the unsigned type of w bytes (u128 above 8): the
+ * typed loops below are written once and instantiated per element width. */
+#define BY_WIDTH(w, M) \
+    switch (w) { \
+    case 1: M(uint8_t) break; \
+    case 2: M(uint16_t) break; \
+    case 4: M(uint32_t) break; \
+    case 8: M(uint64_t) break; \
+    default: M(u128) break; \
+    }
+
 /* Copies n contiguous elements of w bytes; single elements by type, not by memcpy. */
 static inline void copy_elems(unsigned char *dst, const unsigned char *src, int64_t n, size_t w)
 {
@@ -171,13 +182,7 @@ static void select_run(unsigned char *o, const uint8_t *m, const unsigned char *
         T on_true = ((const T *)a)[i * sa], on_false = ((const T *)b)[i * sb]; \
         ((T *)o)[i] = m[i] ? on_true : on_false; \
     }
-    switch (w) {
-    case 1: SELECT_RUN(uint8_t) break;
-    case 2: SELECT_RUN(uint16_t) break;
-    case 4: SELECT_RUN(uint32_t) break;
-    case 8: SELECT_RUN(uint64_t) break;
-    default: SELECT_RUN(u128) break;
-    }
+    BY_WIDTH(w, SELECT_RUN)
 #undef SELECT_RUN
 }
 
@@ -325,13 +330,7 @@ static void gather_elems(unsigned char *o, const unsigned char *x, const int64_t
 #define GATHER_ELEMS(T) \
     for (int64_t i = 0; i < n; i++) \
         ((T *)o)[i] = ((const T *)x)[clamp_index(idx[i], dim) * stride];
-    switch (w) {
-    case 1: GATHER_ELEMS(uint8_t) break;
-    case 2: GATHER_ELEMS(uint16_t) break;
-    case 4: GATHER_ELEMS(uint32_t) break;
-    case 8: GATHER_ELEMS(uint64_t) break;
-    default: GATHER_ELEMS(u128) break;
-    }
+    BY_WIDTH(w, GATHER_ELEMS)
 #undef GATHER_ELEMS
 }
 
@@ -498,13 +497,7 @@ static void along_chunk(void *ctx, int64_t begin, int64_t end)
         for (int64_t c = 0; c < j->post; c++) \
             o[c] = src[clamp_index(iv[c], j->dim) * j->post + c]; \
     }
-    switch (w) {
-    case 1: ALONG(uint8_t) break;
-    case 2: ALONG(uint16_t) break;
-    case 4: ALONG(uint32_t) break;
-    case 8: ALONG(uint64_t) break;
-    default: ALONG(u128) break;
-    }
+    BY_WIDTH(w, ALONG)
 #undef ALONG
 }
 
