@@ -299,6 +299,35 @@ static void finish_dest(nx_tensor *out, unsigned char *d)
     nx_free(d);
 }
 
+/* The destination of a layout kernel and up to two sources, in bytes (sub-byte types
+ * widened to one byte, other types converted to the output's), released by io_end. */
+typedef struct {
+    nx_tensor *out;
+    unsigned char *d, *scratch[2];
+    const unsigned char *s[2];
+} layout_io;
+
+static int io_begin(layout_io *io, nx_tensor *out, const nx_tensor *a, const nx_tensor *b)
+{
+    *io = (layout_io){ .out = out, .d = dest(out) };
+    const nx_tensor *src[2] = { a, b };
+    for (int k = 0; io->d && k < 2 && src[k]; k++)
+        if (!(io->s[k] = source(src[k], out->type, &io->scratch[k]))) {
+            nx_free(io->scratch[0]);
+            if (io->d != nxtensor_data(out))
+                nx_free(io->d);
+            return -1;
+        }
+    return io->d ? 0 : -1;
+}
+
+static void io_end(layout_io *io)
+{
+    nx_free(io->scratch[0]);
+    nx_free(io->scratch[1]);
+    finish_dest(io->out, io->d);
+}
+
 /* A job copying the whole of a row-major source of `dims` to a destination box. */
 static void whole_source(copy_job *j, int rank, const int64_t *dims, const unsigned char *src, size_t es)
 {
@@ -314,13 +343,11 @@ static void whole_source(copy_job *j, int rank, const int64_t *dims, const unsig
 int nxcpu_transpose(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *t = in[0];
-    unsigned char *scratch = NULL, *d = dest(out);
-    const unsigned char *s = d ? source(t, out->type, &scratch) : NULL;
-    if (!s) {
-        if (d && d != nxtensor_data(out))
-            nx_free(d);
+    layout_io io;
+    if (io_begin(&io, out, t, NULL) < 0)
         return -1;
-    }
+    unsigned char *d = io.d;
+    const unsigned char *s = io.s[0];
     copy_job j = { .rank = out->rank, .src = s, .dst = d, .es = elem_size(out->type) };
     int64_t st[NX_MAX_RANK];
     strides_of(t->rank, t->dims, st);
@@ -330,21 +357,18 @@ int nxcpu_transpose(nx_tensor *out, const nx_tensor *const *in, const nxop_param
         j.ss[a] = st[p->axes[a]];
     }
     copy_box(&j);
-    nx_free(scratch);
-    finish_dest(out, d);
+    io_end(&io);
     return 0;
 }
 
 int nxcpu_reverse(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *t = in[0];
-    unsigned char *scratch = NULL, *d = dest(out);
-    const unsigned char *s = d ? source(t, out->type, &scratch) : NULL;
-    if (!s) {
-        if (d && d != nxtensor_data(out))
-            nx_free(d);
+    layout_io io;
+    if (io_begin(&io, out, t, NULL) < 0)
         return -1;
-    }
+    unsigned char *d = io.d;
+    const unsigned char *s = io.s[0];
     copy_job j = { .rank = out->rank, .dst = d, .es = elem_size(out->type) };
     strides_of(t->rank, t->dims, j.ss);
     strides_of(out->rank, out->dims, j.ds);
@@ -357,8 +381,7 @@ int nxcpu_reverse(nx_tensor *out, const nx_tensor *const *in, const nxop_params 
     }
     j.src = s + first * (int64_t)j.es;
     copy_box(&j);
-    nx_free(scratch);
-    finish_dest(out, d);
+    io_end(&io);
     return 0;
 }
 
@@ -379,15 +402,11 @@ static void fill(unsigned char *d, const unsigned char *v, int64_t n, size_t es)
 int nxcpu_pad(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *t = in[0];
-    unsigned char *scratch = NULL, *vscratch = NULL, *d = dest(out);
-    const unsigned char *v = d ? source(in[1], out->type, &vscratch) : NULL;
-    const unsigned char *s = v ? source(t, out->type, &scratch) : NULL;
-    if (!s) {
-        nx_free(vscratch);
-        if (d && d != nxtensor_data(out))
-            nx_free(d);
+    layout_io io;
+    if (io_begin(&io, out, t, in[1]) < 0)
         return -1;
-    }
+    unsigned char *d = io.d;
+    const unsigned char *s = io.s[0], *v = io.s[1];
     size_t es = elem_size(out->type);
     fill(d, v, out->size, es);
     /* Input element i of an axis lands at low + i * (interior + 1); keep those inside. */
@@ -417,9 +436,7 @@ int nxcpu_pad(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
         j.dst = d + dof * (int64_t)es;
         copy_box(&j);
     }
-    nx_free(scratch);
-    nx_free(vscratch);
-    finish_dest(out, d);
+    io_end(&io);
     return 0;
 }
 
@@ -489,13 +506,11 @@ static void starts(const nx_tensor *const *in, const nxop_params *p, const nx_te
 int nxcpu_slice(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *t = in[0];
-    unsigned char *scratch = NULL, *d = dest(out);
-    const unsigned char *s = d ? source(t, out->type, &scratch) : NULL;
-    if (!s) {
-        if (d && d != nxtensor_data(out))
-            nx_free(d);
+    layout_io io;
+    if (io_begin(&io, out, t, NULL) < 0)
         return -1;
-    }
+    unsigned char *d = io.d;
+    const unsigned char *s = io.s[0];
     int64_t start[NX_MAX_RANK], ist[NX_MAX_RANK], first = 0;
     starts(in, p, t, p->slice.length, start);
     strides_of(t->rank, t->dims, ist);
@@ -508,23 +523,18 @@ int nxcpu_slice(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p
     }
     j.src = s + first * (int64_t)j.es;
     copy_box(&j);
-    nx_free(scratch);
-    finish_dest(out, d);
+    io_end(&io);
     return 0;
 }
 
 int nxcpu_put_slice(nx_tensor *out, const nx_tensor *const *in, const nxop_params *p)
 {
     const nx_tensor *t = in[0], *sl = in[1];
-    unsigned char *scratch = NULL, *sscratch = NULL, *d = dest(out);
-    const unsigned char *s = d ? source(t, out->type, &scratch) : NULL;
-    const unsigned char *ss = s ? source(sl, out->type, &sscratch) : NULL;
-    if (!ss) {
-        nx_free(scratch);
-        if (d && d != nxtensor_data(out))
-            nx_free(d);
+    layout_io io;
+    if (io_begin(&io, out, t, sl) < 0)
         return -1;
-    }
+    unsigned char *d = io.d;
+    const unsigned char *s = io.s[0], *ss = io.s[1];
     size_t es = elem_size(out->type);
     copy_job whole = { 0 };
     whole_source(&whole, t->rank, t->dims, s, es);
@@ -540,8 +550,6 @@ int nxcpu_put_slice(nx_tensor *out, const nx_tensor *const *in, const nxop_param
         first += start[a] * j.ds[a];
     j.dst = d + first * (int64_t)es;
     copy_box(&j);
-    nx_free(sscratch);
-    nx_free(scratch);
-    finish_dest(out, d);
+    io_end(&io);
     return 0;
 }
