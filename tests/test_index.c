@@ -624,28 +624,7 @@ Test(index, failed_allocations)
 
 /* ------------------------------------------------------------------ the bindings */
 
-/* Evaluates code in a fresh interpreter session: the printed value, or "** (Kind) message". */
-static char *eval_text(const char *code)
-{
-    static char out[8192];
-    nxi_parse_error err = { 0 };
-    nxi_session s = { 0 };
-    nx_scope_begin();
-    nxi_ast *block = nxi_parse(code, strlen(code), &err);
-    cr_assert_not_null(block, "syntax error in %s: %s", code, err.message);
-    nxv *v = nxi_eval_block(&s, block);
-    nx_error_clear();
-    if (v) {
-        snprintf(out, sizeof out, "%s", nxi_inspect(v));
-    } else {
-        snprintf(out, sizeof out, "** (%s) %s", nxi_raised_kind(), nxi_raised_message());
-        nxi_clear_raised();
-    }
-    nx_scope_end();
-    return out;
-}
-
-#define EVAL_IS(code, expected) cr_assert_str_eq(eval_text(code), (expected), "for %s", (code))
+#define EVAL_IS(code, expected) nxtest_expect_code((code), (expected))
 
 Test(index, bindings)
 {
