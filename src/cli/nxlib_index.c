@@ -1,8 +1,9 @@
 /* src/cli/nxlib_index.c: the interpreter's bindings of selection and indexing (Nx.select,
  * clip, gather, take, take_along_axis, indexed_add, indexed_put) and of the Access syntax
  * tensor[...] (Nx.__access__/2, which src/cli/eval.c calls; spec/functions.md §15 "Access
- * syntax", Nx.Tensor.fetch/2). Access is built from take: an integer or scalar tensor
- * takes a scalar index (the axis goes), a range takes its positions (the axis stays). */
+ * syntax", Nx.Tensor.fetch/2). Access is built as Nx builds it: one slice (an integer or
+ * scalar tensor takes one position, a range its span with its step), then a squeeze of
+ * the axes given by an integer or scalar tensor. */
 #include <string.h>
 #include "cli/nxlib_args.h"
 
@@ -109,7 +110,7 @@ static nxv *indexed_put_b(int argc, nxv **argv)
 /* What one axis of an access asks for (Nx.Tensor.fetch_axes). */
 typedef struct {
     enum { PICK_ALL, PICK_INDEX, PICK_TENSOR, PICK_RANGE } kind;
-    int64_t index, step, count;   /* INDEX: index; RANGE: first, step, count */
+    int64_t index, step, len;     /* INDEX: index; RANGE: first, step, last - first + 1 */
     nx_tensor *tensor;            /* TENSOR: a scalar index (clamped) */
 } pick;
 
@@ -170,43 +171,13 @@ static int read_pick(nxv *v, int axis, const nx_tensor *t, pick *p)
         }
         p->kind = PICK_RANGE;
         p->index = f;
-        p->count = (int64_t)((l - f) / step + 1);
-        p->step = p->count > 1 ? (int64_t)step : 1;   /* a step past the end takes one */
+        p->len = l - f + 1;
+        p->step = (int64_t)step;
         return 0;
     }
     nxi_raise("ArgumentError", "slicing a tensor on an axis requires an integer, a scalar tensor or a range, got: %s",
               nxi_inspect_plain(v));
     return -1;
-}
-
-/* t with axis `axis` reduced to what p asks for (take of a scalar or of positions). */
-static nx_tensor *apply_pick(nx_tensor *t, int axis, const pick *p)
-{
-    nx_tensor *idx = NULL;
-    int64_t dim = nx_shape_of(t).dims[axis];
-    switch (p->kind) {
-    case PICK_ALL:
-        return t;
-    case PICK_TENSOR:
-        idx = p->tensor;
-        break;
-    case PICK_INDEX:
-        idx = nx_scalar(NX_INT(p->index), NX_S64);
-        break;
-    case PICK_RANGE: {
-        if (p->index == 0 && p->step == 1 && p->count == dim)
-            return t;
-        int64_t *v = nx_alloc((size_t)p->count * sizeof *v);
-        if (!v)
-            return NULL;
-        for (int64_t i = 0; i < p->count; i++)
-            v[i] = p->index + i * p->step;
-        idx = nx_from_data(v, NX_S64, NX_SHAPE(p->count));
-        nx_free(v);
-        break;
-    }
-    }
-    return idx ? nx_take(t, idx, .axis = NX_AXIS(axis)) : NULL;
 }
 
 static nxv *bad_access(nxv *k)
@@ -253,10 +224,22 @@ static nxv *fetch_axes(nx_tensor *t, nxv **entries, const int *axis_of, int64_t 
         if (nx_vectorized_rank(picks[ax].tensor) > 0)
             return nxi_raise("ArgumentError", "nxc does not support vectorized tensors as indices in tensor[...] yet");
     }
-    /* From the last axis down, so that removing an axis leaves the others in place. */
-    nx_tensor *r = t;
-    for (int ax = rank - 1; ax >= 0 && r; ax--)
-        r = apply_pick(r, ax, &picks[ax]);
+    /* Nx.slice(start, lengths, strides: ...) |> Nx.squeeze(axes: the indexed axes) */
+    nx_starts starts = { .n = rank };
+    nx_ints lengths = { .n = rank }, strides = { .n = rank };
+    nx_axes squeeze = { 0 };
+    for (int ax = 0; ax < rank; ax++) {
+        const pick *p = &picks[ax];
+        starts.v[ax] = p->kind == PICK_ALL ? 0 : p->index;
+        starts.t[ax] = p->kind == PICK_TENSOR ? p->tensor : NULL;
+        lengths.v[ax] = p->kind == PICK_ALL ? nx_shape_of(t).dims[ax] : p->kind == PICK_RANGE ? p->len : 1;
+        strides.v[ax] = p->kind == PICK_RANGE ? p->step : 1;
+        if (p->kind == PICK_INDEX || p->kind == PICK_TENSOR)
+            squeeze.index[squeeze.n++] = ax;
+    }
+    nx_tensor *r = nx_slice(t, starts, lengths, .strides = strides);
+    if (r && squeeze.n > 0)
+        r = nx_squeeze(r, .axes = squeeze);
     return nxi_tensor_value(r);
 }
 

@@ -105,6 +105,9 @@ static int g_conjugate(nxgrad_args *a) { return OUT(0, is_complex(X) ? nx_conjug
 /* as_type: complex to real keeps real(g); never cast back to the input type. */
 static int g_as_type(nxgrad_args *a) { return OUT(0, is_complex(X) && !is_complex(ANS) ? nx_real(G) : G); }
 
+/* squeeze: g reshaped back to x's shape (Nx's grad of squeeze). */
+static int g_squeeze(nxgrad_args *a) { return OUT(0, nx_reshape(G, shape_of(X))); }
+
 /* ---------------------------------------------------------------- element-wise binary */
 
 static int g_add(nxgrad_args *a) { return OUT(0, G) | OUT(1, G); }
@@ -467,7 +470,7 @@ static const entry table[] = {
     RULE(select, g_select), RULE(clip, g_clip), RULE(sum, g_sum), RULE(product, g_product),
     RULE(reduce_max, g_reduce_extremum), RULE(reduce_min, g_reduce_extremum), RULE(dot, g_dot),
     RULE(broadcast, g_broadcast), RULE(transpose, g_transpose), RULE(reverse, g_reverse), RULE(pad, g_pad),
-    RULE(concatenate, g_concatenate), RULE(stack, g_stack), RULE(slice, g_slice), RULE(put_slice, g_put_slice),
+    RULE(concatenate, g_concatenate), RULE(stack, g_stack), RULE(slice, g_slice), RULE(put_slice, g_put_slice), RULE(squeeze, g_squeeze),
     RULE(cumulative_sum, g_cumulative_sum), RULE(gather, nxgrad_gather), RULE(take, nxgrad_take),
     RULE(indexed_add, nxgrad_indexed_add), RULE(indexed_put, nxgrad_indexed_put), RULE(sort, nxgrad_sort), RULE(fft, nxgrad_fft),
     RULE(ifft, nxgrad_fft), RULE(take_along_axis, nxgrad_take_along_axis), RULE(cumulative_max, nxgrad_cumulative_extremum),

@@ -114,6 +114,13 @@ void nxdefn_view(nx_tensor *t, const nx_tensor *src);
  * Consumes r; returns the new tensor (NULL with an error). */
 nx_tensor *nxdefn_wrap(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
                        const void *opts, size_t opts_size, const nx_tensor *const *in, int n);
+/* The same for a front end that recorded kernel `op` over operands it converted, reshaped
+ * or resized (as_type to the kernel's type, s64 indices, padding to the fft length): the
+ * node is a call over the caller's operands in[0..n) that keeps the kernel's op and
+ * parameters, so it prints as Nx's node (print_ops.c's form of op) and the kernel's grad
+ * rule applies to it. r is returned unchanged when its node is not that kernel. */
+nx_tensor *nxdefn_wrap_kernel(nx_tensor *r, nx_op op, nxdefn_call_fn *call, const void *opts, size_t opts_size,
+                              const nx_tensor *const *in, int n);
 /* The same for a binary element-wise op, with the construction-time rewrites of §4. */
 nx_tensor *nxdefn_wrap_binary(nx_tensor *r, nx_op op, const nx_tensor *a, const nx_tensor *b, nxdefn_call_fn *call);
 static inline bool nxdefn_traced(const nx_tensor *t) { return t && t->node; }

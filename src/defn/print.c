@@ -237,6 +237,10 @@ static void op_text(printer *p, nxtext *t, const nxdefn_node *n)
         nxdefn_print_kernel(p, t, n);
         break;
     case NXN_CALL: {
+        if (n->params) {   /* a kernel over the caller's operands (nxdefn_wrap_kernel) */
+            nxdefn_print_kernel(p, t, n);
+            break;
+        }
         const char *name = nxdefn_print_call_name(n);
         nxtext_printf(t, "%s ", name ? name : n->name);
         for (const char *s = n->text; *s; s++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "core/shape.h"
 #include "core/text.h"
+#include "defn/node.h"
 #include "ops/front.h"
 
 /* ---------------------------------------------------------------- types */
@@ -178,6 +179,12 @@ static nx_type pred_type(nx_type t)
     return compute_type(t);
 }
 
+static nx_tensor *call_select(const nx_tensor *const *in, const void *opts)
+{
+    (void)opts;
+    return nx_select(in[0], in[1], in[2]);
+}
+
 nx_tensor *nx_select(const nx_tensor *pred, const nx_tensor *on_true, const nx_tensor *on_false)
 {
     const nx_tensor *args[3] = { pred, on_true, on_false };
@@ -207,7 +214,9 @@ nx_tensor *nx_select(const nx_tensor *pred, const nx_tensor *on_true, const nx_t
         operand(on_false, move, nv, vnames, rank),
     };
     nxop_params p = { 0 };
-    return run(NX_OP_select, out_header(move, nv, vdims, vnames, rank, dims, names), type, in, 3, &p);
+    nx_tensor *r = run(NX_OP_select, out_header(move, nv, vdims, vnames, rank, dims, names), type, in, 3, &p);
+    /* Nx records select over its operands as given (a constant keeps its own type) */
+    return nv == 0 && nxdefn_traced(r) ? nxdefn_wrap_kernel(r, NX_OP_select, call_select, &p, sizeof p, args, 3) : r;
 }
 
 /* ---------------------------------------------------------------- clip */
@@ -228,6 +237,12 @@ static int scalar_bound(const nx_tensor *b, const char *which)
     return -1;
 }
 
+static nx_tensor *call_clip(const nx_tensor *const *in, const void *opts)
+{
+    (void)opts;
+    return nx_clip(in[0], in[1], in[2]);
+}
+
 nx_tensor *nx_clip(const nx_tensor *t, const nx_tensor *min, const nx_tensor *max)
 {
     const nx_tensor *args[3] = { t, min, max };
@@ -239,7 +254,8 @@ nx_tensor *nx_clip(const nx_tensor *t, const nx_tensor *min, const nx_tensor *ma
     nx_type compute = compute_type(type);
     nx_tensor *in[3] = { nx_as_type(t, compute), nx_as_type(min, compute), nx_as_type(max, compute) };
     nxop_params p = { 0 };
-    return run(NX_OP_clip, nxtensor_like(t, compute), type, in, 3, &p);
+    nx_tensor *r = run(NX_OP_clip, nxtensor_like(t, compute), type, in, 3, &p);
+    return t->vrank == 0 && nxdefn_traced(r) ? nxdefn_wrap_kernel(r, NX_OP_clip, call_clip, &p, sizeof p, args, 3) : r;
 }
 
 /* ---------------------------------------------------------------- :axes of gather and indexed_* */
@@ -275,6 +291,11 @@ static int is_indexed(const int *axes, int k, int axis)
 }
 
 /* ---------------------------------------------------------------- gather */
+
+static nx_tensor *call_gather(const nx_tensor *const *in, const void *opts)
+{
+    return nx_gather_(in[0], in[1], *(const nx_gather_opts *)opts);
+}
 
 nx_tensor *nx_gather_(const nx_tensor *t, const nx_tensor *indices, nx_gather_opts o)
 {
@@ -313,10 +334,18 @@ nx_tensor *nx_gather_(const nx_tensor *t, const nx_tensor *indices, nx_gather_op
     nxop_params p = { 0 };
     for (int a = 0; a < k; a++)
         p.axes[a] = nv + axes[a];
-    return run(NX_OP_gather, out_header(move, nv, vdims, vnames, rank, dims, NULL), t->type, in, 2, &p);
+    nx_tensor *res = run(NX_OP_gather, out_header(move, nv, vdims, vnames, rank, dims, NULL), t->type, in, 2, &p);
+    /* Nx records gather over the indices as given (no s64 conversion) */
+    return nv == 0 && nxdefn_traced(res) ? nxdefn_wrap_kernel(res, NX_OP_gather, call_gather, &o, sizeof o, args, 2)
+                                         : res;
 }
 
 /* ---------------------------------------------------------------- take */
+
+static nx_tensor *call_take(const nx_tensor *const *in, const void *opts)
+{
+    return nx_take_(in[0], in[1], *(const nx_take_opts *)opts);
+}
 
 nx_tensor *nx_take_(const nx_tensor *t, const nx_tensor *indices, nx_take_opts o)
 {
@@ -359,7 +388,8 @@ nx_tensor *nx_take_(const nx_tensor *t, const nx_tensor *indices, nx_take_opts o
     nx_type move = move_type(t->type);
     nx_tensor *in[2] = { operand(t, move, nv, vnames, -1), index_operand(indices, nv, vnames) };
     nxop_params p = { .axis = nv + axis };
-    return run(NX_OP_take, out_header(move, nv, vdims, vnames, rank, dims, names), t->type, in, 2, &p);
+    nx_tensor *res = run(NX_OP_take, out_header(move, nv, vdims, vnames, rank, dims, names), t->type, in, 2, &p);
+    return nv == 0 && nxdefn_traced(res) ? nxdefn_wrap_kernel(res, NX_OP_take, call_take, &o, sizeof o, args, 2) : res;
 }
 
 /* ---------------------------------------------------------------- take_along_axis */
@@ -377,6 +407,11 @@ static void along_template(char *buf, size_t cap, const nx_tensor *t, int axis)
     }
     if (at < cap)
         snprintf(buf + at, cap - at, "}");
+}
+
+static nx_tensor *call_take_along_axis(const nx_tensor *const *in, const void *opts)
+{
+    return nx_take_along_axis_(in[0], in[1], *(const nx_take_opts *)opts);
 }
 
 nx_tensor *nx_take_along_axis_(const nx_tensor *t, const nx_tensor *indices, nx_take_opts o)
@@ -410,8 +445,12 @@ nx_tensor *nx_take_along_axis_(const nx_tensor *t, const nx_tensor *indices, nx_
     nx_type move = move_type(t->type);
     nx_tensor *in[2] = { operand(t, move, nv, vnames, -1), index_operand(indices, nv, vnames) };
     nxop_params p = { .axis = nv + axis };
-    return run(NX_OP_take_along_axis,
-               out_header(move, nv, vdims, vnames, r, inner_dims(indices), t->names + t->vrank), t->type, in, 2, &p);
+    nx_tensor *res = run(NX_OP_take_along_axis,
+                         out_header(move, nv, vdims, vnames, r, inner_dims(indices), t->names + t->vrank), t->type, in,
+                         2, &p);
+    return nv == 0 && nxdefn_traced(res)
+               ? nxdefn_wrap_kernel(res, NX_OP_take_along_axis, call_take_along_axis, &o, sizeof o, args, 2)
+               : res;
 }
 
 /* ---------------------------------------------------------------- indexed_add, indexed_put */

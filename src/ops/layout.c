@@ -10,6 +10,7 @@
 #include "core/elem.h"
 #include "core/shape.h"
 #include "core/text.h"
+#include "defn/node.h"
 #include "ops/front.h"
 
 /* The inner (non-vectorized) rank, dims and names of t. */
@@ -252,6 +253,71 @@ nx_tensor *nx_reverse_(const nx_tensor *t, nx_reverse_opts o)
 
 /* ---------------------------------------------------------------- views */
 
+/* Traced squeezes record Nx's node `squeeze x, axes` (axes counted with the vectorized axes
+ * in front, as Nx records the devectorized node); the options are the dropped inner axes. */
+typedef struct { int n; int axes[NX_MAX_RANK]; } squeeze_call;
+static nx_tensor *call_squeeze(const nx_tensor *const *in, const void *opts)
+{
+    const squeeze_call *c = opts;
+    nx_axes axes = { .n = c->n };
+    for (int i = 0; i < c->n; i++)
+        axes.index[i] = c->axes[i];
+    return nx_squeeze_(in[0], (nx_squeeze_opts){ .axes = axes });
+}
+
+static bool is_squeeze(const nxdefn_node *n)
+{
+    return n->kind == NXN_CALL && n->call == call_squeeze && n->opts_size == sizeof(squeeze_call);
+}
+
+/* Nx's merge_squeeze: the inner squeeze's axes (of x) and the outer one's (of the squeezed
+ * tensor), both ascending, as axes of x. */
+static int merge_squeeze(const squeeze_call *inner, const squeeze_call *outer, int *out)
+{
+    int i = 0, j = 0, k = 0, extra = 0;
+    while (j < outer->n) {
+        if (i < inner->n && inner->axes[i] <= outer->axes[j] + extra) {
+            out[k++] = inner->axes[i++];
+            extra++;
+        } else {
+            out[k++] = outer->axes[j++] + extra;
+        }
+    }
+    while (i < inner->n)
+        out[k++] = inner->axes[i++];
+    return k;
+}
+
+static nx_tensor *traced_squeeze(nx_tensor *r, const nx_tensor *t, const int *drop)
+{
+    squeeze_call c = { 0 };
+    for (int i = 0; i < INNER(t); i++)
+        if (drop[i])
+            c.axes[c.n++] = i;
+    const nx_tensor *in = t;
+    nx_tensor *x = NULL;
+    if (is_squeeze(t->node)) {   /* a squeeze of a squeeze is one squeeze (spec/defn.md §4) */
+        squeeze_call m = { 0 };
+        m.n = merge_squeeze(t->node->opts, &c, m.axes);
+        c = m;
+        in = x = nxdefn_tensor(&t->node->in[0]->h, nxdefn_retain(t->node->in[0]));
+        if (!x) {
+            nx_release(r);
+            return NULL;
+        }
+    }
+    nxtext text = { 0 };
+    nxtext_puts(&text, "%0, [");
+    for (int i = 0; i < c.n; i++)
+        nxtext_printf(&text, i ? ", %d" : "%d", t->vrank + c.axes[i]);
+    nxtext_putc(&text, ']');
+    char *s = nxtext_take(&text);
+    r = s ? nxdefn_wrap(r, "squeeze", s, call_squeeze, &c, sizeof c, &in, 1) : (nx_release(r), nxerr_oom(64));
+    nx_free(s);
+    nx_release(x);
+    return r;
+}
+
 nx_tensor *nx_squeeze_(const nx_tensor *t, nx_squeeze_opts o)
 {
     if (nxfront_check_tensor(t) < 0)
@@ -279,7 +345,10 @@ nx_tensor *nx_squeeze_(const nx_tensor *t, nx_squeeze_opts o)
                               (long long)IDIMS(t)[i], i);
         }
     }
-    return k == r ? same(t) : view(t, k, dims, names);
+    if (k == r)
+        return same(t);
+    nx_tensor *v = view(t, k, dims, names);
+    return nxdefn_traced(v) && nxdefn_traced(t) ? traced_squeeze(v, t, drop) : v;
 }
 
 /* Position of a new axis in a rank-r shape (negative: from the end of the result), or -1
@@ -807,6 +876,60 @@ static int contiguous_offset(const nx_tensor *t, const nxop_params *p, int64_t *
     return 1;
 }
 
+/* Whether a slice's parameters have unit strides and static starts on its first r axes. */
+static bool plain_slice(const nxop_params *p, int r)
+{
+    for (int i = 0; i < r; i++)
+        if (p->slice.stride[i] != 1 || p->slice.dynamic[i])
+            return false;
+    return true;
+}
+
+/* Nx's construction-time rewrite (spec/defn.md §4): a unit-stride slice of a unit-stride
+ * slice, possibly through a squeeze, is one slice of the original tensor with the starts
+ * summed, then the squeeze (how t[1][2] becomes one slice + one squeeze). *merged tells
+ * whether the rewrite applied (the result is then NULL only with an error). */
+static nx_tensor *merged_slice(const nx_tensor *t, const nxop_params *p, int r, bool *merged)
+{
+    const nxdefn_node *n = t->node;
+    const squeeze_call *sq = NULL;
+    if (!plain_slice(p, r))
+        return NULL;
+    if (is_squeeze(n)) {
+        sq = n->opts;
+        n = n->in[0];
+    }
+    if (n->kind != NXN_KERNEL || n->op != NX_OP_slice || n->kh || !n->params || n->in[0]->h.vrank != 0)
+        return NULL;
+    const nxdefn_node *x = n->in[0];
+    if (!plain_slice(n->params, x->h.rank))
+        return NULL;
+    nx_starts starts = { .n = x->h.rank };
+    nx_ints lengths = { .n = x->h.rank };
+    for (int ax = 0, j = 0, k = 0; ax < x->h.rank; ax++) {
+        starts.v[ax] = n->params->slice.start[ax];
+        lengths.v[ax] = n->params->slice.length[ax];
+        if (sq && k < sq->n && sq->axes[k] == ax) {
+            k++;
+            continue;
+        }
+        starts.v[ax] += p->slice.start[j];
+        lengths.v[ax] = p->slice.length[j++];
+    }
+    *merged = true;
+    nx_tensor *xt = nxdefn_tensor(&x->h, nxdefn_retain((nxdefn_node *)x));
+    nx_tensor *s = xt ? nx_slice(xt, starts, lengths) : NULL;
+    nx_release(xt);
+    if (!s || !sq)
+        return s;
+    nx_axes axes = { .n = sq->n };
+    for (int i = 0; i < sq->n; i++)
+        axes.index[i] = sq->axes[i];
+    nx_tensor *q = nx_squeeze(s, .axes = axes);
+    nx_release(s);
+    return q;
+}
+
 nx_tensor *nx_slice_(const nx_tensor *t, nx_starts starts, nx_ints lengths, nx_slice_opts o)
 {
     if (nxfront_check_tensor(t) < 0 || check_starts(&starts, 1) < 0)
@@ -873,6 +996,10 @@ nx_tensor *nx_slice_(const nx_tensor *t, nx_starts starts, nx_ints lengths, nx_s
         }
         return v;
     }
+    bool merged = false;
+    nx_tensor *m = t->node && t->vrank == 0 ? merged_slice(t, &p, r, &merged) : NULL;
+    if (merged)
+        return m;
     return nxop_run(NX_OP_slice, header(t, t->type, r, dims, INAMES(t)), in, &p);
 }
 

@@ -1,0 +1,160 @@
+/* tests/test_defn_print2.c: the traced forms that nxc used to record differently from Nx
+ * (issue #7's list in docs/c-api.md) print as Nx's nodes: squeeze (§3.2 `[x, axes]`, the
+ * squeeze merge of §4), Access `t[i]` as one slice + one squeeze (§4's slice merge and
+ * functions.md's Access), new_axis as a reshape (functions.md: P:reshape), select / clip
+ * over their operands as given (§3.2; a constant keeps its own type, §2.2), gather / take
+ * over the indices as given and fft over the input as given (primitives.md: the backend
+ * receives them). Every expected line is written from those rules, not from nxc's output;
+ * values and gradients of the new forms are checked against closed forms. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "nx.h"
+#include "support/nxtest.h"
+
+/* The printout of code per §5.1's layout (type column at the widest line + 3); lines are
+ * "text\ttype", parameter lines first. */
+static void expect_expr(const char *code, const char *header, const char *const *lines, int n)
+{
+    size_t widest = 0;
+    for (int i = 0; i < n; i++) {
+        size_t w = (size_t)(strchr(lines[i], '\t') - lines[i]);
+        widest = w > widest ? w : widest;
+    }
+    char want[8192];
+    int len = snprintf(want, sizeof want, "#Nx.Tensor<\n  %s\n  \n  Nx.Defn.Expr", header);
+    for (int i = 0; i < n; i++) {
+        const char *tab = strchr(lines[i], '\t');
+        int w = (int)(tab - lines[i]);
+        len += snprintf(want + len, sizeof want - (size_t)len, "\n  %.*s%*s%s", w, lines[i], (int)(widest + 3 - (size_t)w),
+                        "", tab + 1);
+    }
+    snprintf(want + len, sizeof want - (size_t)len, "\n>");
+    nxtest_expect_code(code, want);
+}
+
+#define EXPECT_EXPR(code, header, ...)                                                    \
+    do {                                                                                  \
+        static const char *const lines_[] = { __VA_ARGS__ };                              \
+        expect_expr(code, header, lines_, (int)(sizeof lines_ / sizeof *lines_));         \
+    } while (0)
+
+#define ONE(fun, arg, header, ...) \
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a -> " fun " end, [" arg "])", header, __VA_ARGS__)
+
+/* ---- squeeze and new_axis ---- */
+
+Test(defn_print2, squeeze_and_new_axis)
+{
+    /* squeeze: [x, axes], axes a list (§3.2; §6.2's `squeeze b, [0]`) */
+    ONE("Nx.squeeze(a)", "Nx.iota({1, 3, 1}, type: :f32)", "f32[3]", "parameter a:0\tf32[1][3][1]",
+        "b = squeeze a, [0, 2]\tf32[3]");
+    /* §4: a squeeze of a squeeze is one squeeze with the merged axes (axis 1 of {3, 1} is
+     * axis 2 of a) */
+    ONE("Nx.squeeze(Nx.squeeze(a, axes: [0]), axes: [1])", "Nx.iota({1, 3, 1}, type: :f32)", "f32[3]",
+        "parameter a:0\tf32[1][3][1]", "b = squeeze a, [0, 2]\tf32[3]");
+    /* nothing to squeeze: the tensor itself (Nx returns it when the shape is unchanged) */
+    ONE("Nx.add(Nx.squeeze(a), 1)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]", "parameter a:0\tf32[2][3]",
+        "b = add 1, a\tf32[2][3]");
+    /* new_axis is a reshape in Nx (functions.md: new_axis/3 is P:reshape) */
+    ONE("Nx.new_axis(a, 0)", "Nx.iota({3}, type: :f32)", "f32[1][3]", "parameter a:0\tf32[3]",
+        "b = reshape a\tf32[1][3]");
+    /* a vectorized squeeze records the devectorized node: axes counted after the
+     * vectorized ones (§12) */
+    ONE("Nx.squeeze(a, axes: [0])", "Nx.vectorize(Nx.iota({2, 1, 3}), :x)", "vectorized[x: 2]\n  s32[3]",
+        "parameter a:0\ts32[2][1][3]", "b = squeeze a, [1]\ts32[2][3]");
+}
+
+/* ---- Access: slice + squeeze ---- */
+
+Test(defn_print2, access)
+{
+    /* t[1]: slice on axis 0 (start 1, length 1), the other axes whole, then squeeze [0] */
+    ONE("a[1]", "Nx.iota({3, 2}, type: :f32)", "f32[2]", "parameter a:0\tf32[3][2]",
+        "b = slice a, [1, 0], [1, 2], [1, 1]\tf32[1][2]", "c = squeeze b, [0]\tf32[2]");
+    /* t[1][0]: §4's slice merge gives one slice (starts summed) and one squeeze */
+    ONE("a[1][0]", "Nx.iota({3, 2}, type: :f32)", "f32", "parameter a:0\tf32[3][2]",
+        "b = slice a, [1, 0], [1, 1], [1, 1]\tf32[1][1]", "c = squeeze b, [0, 1]\tf32");
+    /* t[1][2][3] (§4's own example): one slice, one squeeze */
+    ONE("a[1][2][3]", "Nx.iota({2, 3, 4}, type: :f32)", "f32", "parameter a:0\tf32[2][3][4]",
+        "b = slice a, [1, 2, 3], [1, 1, 1], [1, 1, 1]\tf32[1][1][1]", "c = squeeze b, [0, 1, 2]\tf32");
+    /* a list: a range keeps its axis (length last - first + 1, its step as stride), an
+     * integer is squeezed; negative indices count from the end */
+    ONE("a[[0..2//2, -1]]", "Nx.iota({3, 2}, type: :f32)", "f32[2]", "parameter a:0\tf32[3][2]",
+        "b = slice a, [0, 1], [3, 1], [2, 1]\tf32[2][1]", "c = squeeze b, [1]\tf32[2]");
+    /* a range alone: a slice, no squeeze */
+    ONE("a[1..2]", "Nx.iota({3, 2}, type: :f32)", "f32[2][2]", "parameter a:0\tf32[3][2]",
+        "b = slice a, [1, 0], [2, 2], [1, 1]\tf32[2][2]");
+    /* a scalar tensor index: a dynamic start (§3.2: start indices may be scalar tensors) */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> a[i] end, [Nx.iota({3, 2}, type: :f32), Nx.tensor(1)])",
+                "f32[2]", "parameter a:0\tf32[3][2]", "parameter b:1\ts32",
+                "c = slice a, [b, 0], [1, 2], [1, 1]\tf32[1][2]", "d = squeeze c, [0]\tf32[2]");
+}
+
+Test(defn_print2, access_values_and_grad)
+{
+    /* values: the traced Access agrees with the eager one (closed form of iota) */
+    nxtest_expect_code("Nx.Defn.jit(fn a -> a[1][0] end).(Nx.iota({3, 2}))", "#Nx.Tensor<\n  s32\n  2\n>");
+    nxtest_expect_code("Nx.Defn.jit(fn a -> a[[0..2//2, -1]] end).(Nx.iota({3, 2}))",
+                       "#Nx.Tensor<\n  s32[2]\n  [1, 5]\n>");
+    nxtest_expect_code("Nx.Defn.jit(fn a, i -> a[i] end).(Nx.iota({3, 2}), 5)", "#Nx.Tensor<\n  s32[2]\n  [4, 5]\n>");
+    nxtest_expect_code("Nx.Defn.jit(fn a -> Nx.squeeze(Nx.squeeze(a, axes: [0]), axes: [1]) end)"
+                       ".(Nx.iota({1, 3, 1}))",
+                       "#Nx.Tensor<\n  s32[3]\n  [0, 1, 2]\n>");
+    /* grad of sum(t[1]) is one on row 1; of sum(squeeze(t) * t') its reshape back */
+    nxtest_expect_code("Nx.Defn.grad(Nx.iota({3, 2}, type: :f32), fn a -> Nx.sum(a[1]) end)",
+                       "#Nx.Tensor<\n  f32[3][2]\n  [\n    [0.0, 0.0],\n    [1.0, 1.0],\n    [0.0, 0.0]\n  ]\n>");
+    nxtest_expect_code("Nx.Defn.grad(Nx.iota({3, 2}, type: :f32), fn a -> a[2][1] end)",
+                       "#Nx.Tensor<\n  f32[3][2]\n  [\n    [0.0, 0.0],\n    [0.0, 0.0],\n    [0.0, 1.0]\n  ]\n>");
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([[1.0], [2.0]]), fn a -> Nx.sum(Nx.multiply(Nx.squeeze(a), "
+                       "Nx.tensor([3.0, 4.0]))) end)",
+                       "#Nx.Tensor<\n  f32[2][1]\n  [\n    [3.0],\n    [4.0]\n  ]\n>");
+}
+
+/* ---- operands as given ---- */
+
+Test(defn_print2, select_clip_constants)
+{
+    /* select: [pred, on_true, on_false]; numbers are constants of their own type (s32 1,
+     * f32 2.0) while the result is f32 */
+    ONE("Nx.select(a, 1, 2.0)", "Nx.tensor([1, 0], type: :u8)", "f32[2]", "parameter a:0\tu8[2]",
+        "b = select a, 1, 2.0\tf32[2]");
+    /* mixed operand types: no conversion node (Nx's select takes them as they are) */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn p, a, b -> Nx.select(p, a, b) end,"
+                " [Nx.tensor([1, 0], type: :u8), Nx.tensor([1, 2]), Nx.tensor([3.0, 4.0])])",
+                "f32[2]", "parameter a:0\tu8[2]", "parameter b:1\ts32[2]", "parameter c:2\tf32[2]",
+                "d = select a, b, c\tf32[2]");
+    /* clip: [x, min, max]; x s32 with an f32 bound gives f32, x is not converted */
+    ONE("Nx.clip(a, 0, 1.5)", "Nx.tensor([1, 2])", "f32[2]", "parameter a:0\ts32[2]", "b = clip a, 0, 1.5\tf32[2]");
+    /* values and grads still right: select picks, clip's grad passes inside the bounds */
+    nxtest_expect_code("Nx.Defn.jit(fn a -> Nx.select(a, 1, 2.0) end).(Nx.tensor([1, 0], type: :u8))",
+                       "#Nx.Tensor<\n  f32[2]\n  [1.0, 2.0]\n>");
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([-1.0, 0.5, 3.0]), fn a -> Nx.sum(Nx.clip(a, 0, 1.5)) end)",
+                       "#Nx.Tensor<\n  f32[3]\n  [0.0, 1.0, 0.0]\n>");
+}
+
+Test(defn_print2, gather_take_fft_operands)
+{
+    /* gather and take over s32 indices: no as_type to s64 (the backend receives them) */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.gather(a, i) end,"
+                " [Nx.iota({2, 3}, type: :f32), Nx.tensor([[0, 1], [1, 2]])])",
+                "f32[2]", "parameter a:0\tf32[2][3]", "parameter b:1\ts32[2][2]", "c = gather a, b, axes: [0, 1]\tf32[2]");
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.take(a, i) end,"
+                " [Nx.iota({2, 3}, type: :f32), Nx.tensor([1, 0])])",
+                "f32[2][3]", "parameter a:0\tf32[2][3]", "parameter b:1\ts32[2]",
+                "c = block %Nx.Block.Take{axis: 0}, a, b\tf32[2][3]");
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.take_along_axis(a, i, axis: 1) end,"
+                " [Nx.iota({2, 3}, type: :f32), Nx.tensor([[2], [0]])])",
+                "f32[2][1]", "parameter a:0\tf32[2][3]", "parameter b:1\ts32[2][1]",
+                "c = block %Nx.Block.TakeAlongAxis{axis: 1}, a, b\tf32[2][1]");
+    /* fft of a real tensor: fft over the input itself, output to_complex (c64) */
+    ONE("Nx.fft(a)", "Nx.iota({4}, type: :f32)", "c64[4]", "parameter a:0\tf32[4]",
+        "b = fft a, length: 4, axis: 0, eps: 1.0e-10\tc64[4]");
+    /* values and grads through the new nodes */
+    nxtest_expect_code("Nx.Defn.jit(fn a, i -> Nx.gather(a, i) end).(Nx.iota({2, 3}), Nx.tensor([[0, 1], [1, 2]]))",
+                       "#Nx.Tensor<\n  s32[2]\n  [1, 5]\n>");
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([1.0, 2.0, 3.0]), fn a -> Nx.sum(Nx.take(a, Nx.tensor([2, 2, 0]))) end)",
+                       "#Nx.Tensor<\n  f32[3]\n  [1.0, 0.0, 2.0]\n>");
+    nxtest_expect_code("Nx.Defn.jit(fn a -> Nx.real(Nx.fft(a)) end).(Nx.tensor([1.0, 2.0, 3.0, 4.0]))",
+                       "#Nx.Tensor<\n  f32[4]\n  [10.0, -2.0, -2.0, -2.0]\n>");
+}
