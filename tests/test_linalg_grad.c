@@ -233,3 +233,210 @@ Test(linalg_grad, solve) {
     for (size_t i = 0; i < sizeof cs / sizeof *cs; i++)
         check_fd(&cs[i]);
 }
+
+/* ---------------------------------------------------------------- the spec's examples */
+
+static nx_tensor *g_chol_sum(nx_tensor *const *a, void *c) { (void)c; return nx_sum(nx_cholesky(a[0])); }
+static nx_tensor *g_chol_cos(nx_tensor *const *a, void *c) { (void)c; return nx_sum(nx_cos(nx_cholesky(a[0]))); }
+static nx_tensor *g_det(nx_tensor *const *a, void *c) { (void)c; return nx_determinant(a[0]); }
+
+static nx_tensor *g_qr_sum(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *q, *r;
+    return nx_qr(a[0], &q, &r) < 0 ? NULL : nx_sum(nx_add(q, r));
+}
+
+static nx_tensor *g_lu_sum(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *p, *l, *u;
+    return nx_lu(a[0], &p, &l, &u) < 0 ? NULL : nx_sum(nx_add(nx_add(l, u), p));
+}
+
+static nx_tensor *g_svd_sum(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *u, *s, *vt;
+    return nx_svd(a[0], &u, &s, &vt) < 0 ? NULL : nx_sum(nx_add(nx_add(nx_make_diagonal(s), u), vt));
+}
+
+static nx_tensor *g_svd_s(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *u, *s, *vt;
+    return nx_svd(a[0], &u, &s, &vt) < 0 ? NULL : nx_sum(s);
+}
+
+static nx_tensor *g_eigh_w(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *w, *v;
+    return nx_eigh(a[0], &w, &v) < 0 ? NULL : nx_sum(w);
+}
+
+/* The gradient of fn at the n×n f32 matrix `in` is `want` within tol. */
+static void expect_grad(nx_defn_fn *fn, int n, const float *in, const double *want, double tol)
+{
+    nx_scope_begin();
+    nx_tensor *a = nx_from_data(in, NX_F32, NX_SHAPE(n, n)), *g;
+    cr_assert_eq(nx_grad(fn, NULL, &g, a), 0, "%s", nx_error_message());
+    double got[16];
+    nx_to_binary(nx_as_type(g, NX_F64), got, sizeof got);
+    for (int i = 0; i < n * n; i++)
+        cr_assert(fabs(got[i] - want[i]) <= tol, "element %d: %.9g, expected %.9g", i, got[i], want[i]);
+    nx_scope_end();
+}
+
+Test(linalg_grad, spec_examples)
+{
+    /* §8.2 */
+    const float spd[] = { 1, 2, 2, 5 };
+    expect_grad(g_chol_sum, 2, spd, (const double[]){ 1.5, -1.0, 0.0, 0.5 }, 1e-6);
+    expect_grad(g_chol_cos, 2, spd, (const double[]){ -1.1943799, 0.84147096, -0.06782645, -0.42073548 }, 1e-6);
+    /* §8.3, §8.4 */
+    const float a[] = { 1, 2, 1, -1 };
+    expect_grad(g_qr_sum, 2, a, (const double[]){ 0.70709, 1.4142, 0.70709, 0.0 }, 1e-4);
+    expect_grad(g_lu_sum, 2, a, (const double[]){ 2.0, 0.0, -1.0, 1.0 }, 1e-6);
+    /* §8.6 */
+    const float b[] = { 3, 0, 1, 2 };
+    expect_grad(g_svd_sum, 2, b,
+                (const double[]){ 1.368404507637024, -0.5419228672981262, -0.2197188436985016, 0.6067624092102051 },
+                1e-5);
+    /* §8.5, §8.6: sum(λ) gives the identity, sum(s) gives U₁·Vt */
+    const float sym3[] = { 4, 1, 0.5f, 1, 3, 0.25f, 0.5f, 0.25f, 2 };
+    expect_grad(g_eigh_w, 3, sym3, (const double[]){ 1, 0, 0, 0, 1, 0, 0, 0, 1 }, 1e-6);
+    nx_scope_begin();
+    nx_tensor *u, *s, *vt, *m = nx_from_data(b, NX_F32, NX_SHAPE(2, 2));
+    cr_assert_eq(nx_svd(m, &u, &s, &vt), 0);
+    double uv[4];
+    nx_to_binary(nx_as_type(nx_dot(u, vt), NX_F64), uv, sizeof uv);
+    expect_grad(g_svd_s, 2, b, uv, 1e-6);
+    nx_scope_end();
+    /* §8.7: closed-form cofactors, even for a singular 2×2; an exact zero pivot (n >= 4)
+     * gives a zero gradient */
+    expect_grad(g_det, 2, (const float[]){ 1, 2, 2, 4 }, (const double[]){ 4, -2, -2, 1 }, 0);
+    expect_grad(g_det, 3, (const float[]){ 1, 2, 3, 4, 5, 6, 7, 8, 10 },
+                (const double[]){ 2, 2, -3, 4, -11, 6, -3, 6, -3 }, 1e-5);
+    expect_grad(g_det, 4, (const float[]){ 1, 2, 3, 4, 0, 0, 0, 0, 5, 6, 7, 8, 1, 0, 1, 0 },
+                (const double[16]){ 0 }, 0);
+}
+
+Test(linalg_grad, complex_cholesky)
+{
+    /* §8.2: A = [[1, -2i], [2i, 5]], loss sum(L) */
+    nx_scope_begin();
+    const float in[] = { 1, 0, 0, -2, 0, 2, 5, 0 };
+    nx_tensor *a = nx_from_data(in, NX_C64, NX_SHAPE(2, 2)), *g;
+    cr_assert_eq(nx_grad(g_chol_sum, NULL, &g, a), 0, "%s", nx_error_message());
+    const double want[] = { 2.5, -1, 0, -1, 1, 1, 0.5, 0 };
+    double got[8];
+    nx_to_binary(nx_as_type(g, NX_C128), got, sizeof got);
+    for (int i = 0; i < 8; i++)
+        cr_assert(fabs(got[i] - want[i]) <= 1e-6, "part %d: %.9g, expected %.9g", i, got[i], want[i]);
+    nx_scope_end();
+}
+
+/* ---------------------------------------------------------------- jit(f)(x) == f(x) */
+
+static nx_tensor *flat(const nx_tensor *t)
+{
+    return t ? nx_reshape(t, NX_SHAPE(nx_size(t))) : NULL;
+}
+
+static nx_tensor *cat(int n, nx_tensor **ts)
+{
+    for (int i = 0; i < n; i++)
+        if (!(ts[i] = flat(ts[i])))
+            return NULL;
+    nx_tensor_list l = { .n = n, .v = (const nx_tensor *const *)ts };
+    return nx_concatenate(l);
+}
+
+static nx_tensor *j_qr(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *o[2];
+    return nx_qr(a[0], &o[0], &o[1]) < 0 ? NULL : cat(2, o);
+}
+static nx_tensor *j_qr_complete(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *o[2];
+    return nx_qr(a[0], &o[0], &o[1], .complete = true, .eps = 1e-12) < 0 ? NULL : cat(2, o);
+}
+static nx_tensor *j_eigh(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *o[2];
+    return nx_eigh(sym(a[0]), &o[0], &o[1]) < 0 ? NULL : cat(2, o);
+}
+static nx_tensor *j_svd(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *o[3];
+    return nx_svd(a[0], &o[0], &o[1], &o[2]) < 0 ? NULL : cat(3, o);
+}
+static nx_tensor *j_svd_thin(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *o[3];
+    return nx_svd(a[0], &o[0], &o[1], &o[2], .thin = true) < 0 ? NULL : cat(3, o);
+}
+static nx_tensor *j_lu(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *o[3];
+    return nx_lu(a[0], &o[0], &o[1], &o[2]) < 0 ? NULL : cat(3, o);
+}
+static nx_tensor *j_cholesky(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    return nx_cholesky(nx_add(nx_dot(a[0], nx_transpose(a[0])), nx_eye_n(3)));
+}
+static nx_tensor *j_solve(nx_tensor *const *a, void *c) { (void)c; return nx_solve(a[0], nx_iota(NX_SHAPE(3))); }
+static nx_tensor *j_invert(nx_tensor *const *a, void *c) { (void)c; return nx_invert(a[0]); }
+static nx_tensor *j_det(nx_tensor *const *a, void *c) { (void)c; return nx_determinant(a[0]); }
+static nx_tensor *j_pinv(nx_tensor *const *a, void *c) { (void)c; return nx_pinv(a[0]); }
+static nx_tensor *j_lstsq(nx_tensor *const *a, void *c) { (void)c; return nx_least_squares(a[0], nx_iota(NX_SHAPE(3))); }
+static nx_tensor *j_rank(nx_tensor *const *a, void *c) { (void)c; return nx_matrix_rank(a[0]); }
+static nx_tensor *j_norm(nx_tensor *const *a, void *c) { (void)c; return nx_norm(a[0], .ord = NX_NORM_NUCLEAR); }
+static nx_tensor *j_norm2(nx_tensor *const *a, void *c) { (void)c; return nx_norm(a[0], .ord = NX_NORM_P, .p = 2); }
+static nx_tensor *j_power(nx_tensor *const *a, void *c) { (void)c; return nx_matrix_power(a[0], -3); }
+static nx_tensor *j_tsolve(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    return nx_triangular_solve(nx_add(nx_tril(a[0]), nx_multiply(nx_eye_n(3), NX_F(3))), nx_iota(NX_SHAPE(3)));
+}
+
+Test(linalg_grad, jit_equals_eager)
+{
+    static nx_defn_fn *const fns[] = { j_qr, j_qr_complete, j_eigh, j_svd, j_svd_thin, j_lu, j_cholesky, j_solve,
+                                       j_invert, j_det, j_pinv, j_lstsq, j_rank, j_norm, j_norm2, j_power, j_tsolve };
+    static const nx_type types[] = { NX_F64, NX_F32, NX_S32 };
+    for (size_t t = 0; t < sizeof types / sizeof *types; t++)
+        for (size_t f = 0; f < sizeof fns / sizeof *fns; f++) {
+            nx_scope_begin();
+            double d[9];
+            for (int i = 0; i < 9; i++)
+                d[i] = types[t] == NX_S32 ? (double)(int)nxtest_uniform(&rng, -5, 5) : nxtest_uniform(&rng, -1, 1);
+            d[0] += 6;
+            d[4] += 7;
+            d[8] += 8;
+            nx_tensor *x = nx_as_type(nx_from_data(d, NX_F64, NX_SHAPE(3, 3)), types[t]);
+            nx_tensor *e = fns[f]((nx_tensor *const[]){ x }, NULL);
+            nx_tensor *j = nx_jit_apply(fns[f], NULL, x);
+            cr_assert_not_null(e, "function %zu: %s", f, nx_error_message());
+            cr_assert_not_null(j, "function %zu, jit: %s", f, nx_error_message());
+            cr_assert_eq(nx_type_of(e), nx_type_of(j), "function %zu", f);
+            int64_t bytes = nx_byte_size(e);
+            cr_assert_eq(bytes, nx_byte_size(j), "function %zu", f);
+            char *be = malloc((size_t)bytes + 1), *bj = malloc((size_t)bytes + 1);
+            nx_to_binary(e, be, bytes);
+            nx_to_binary(j, bj, bytes);
+            cr_assert(!memcmp(be, bj, (size_t)bytes), "function %zu, type %zu: jit differs from eager", f, t);
+            free(be);
+            free(bj);
+            nx_scope_end();
+        }
+}
