@@ -440,3 +440,110 @@ Test(linalg_grad, jit_equals_eager)
             nx_scope_end();
         }
 }
+
+/* ---------------------------------------------------------------- printouts, errors */
+
+Test(linalg_grad, block_printouts)
+{
+    /* spec/defn.md §3.4: struct fields in definition order, floats per §5.2 */
+    nxtest_expect_code("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.LinAlg.svd(a, full_matrices?: false), 1) end, "
+                       "[Nx.iota({3, 2})])",
+                       "#Nx.Tensor<\n  f32[2]\n  \n  Nx.Defn.Expr\n"
+                       "  parameter a:0                                                             s32[3][2]\n"
+                       "  b = block %Nx.Block.LinAlg.SVD{max_iter: 100, full_matrices?: false}, a   tuple3\n"
+                       "  c = elem b, 1                                                             f32[2]\n>");
+    nxtest_expect_code("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.LinAlg.eigh(a, eps: 1.0e-6), 0) end, [Nx.iota({2, 2})])",
+                       "#Nx.Tensor<\n  f32[2]\n  \n  Nx.Defn.Expr\n"
+                       "  parameter a:0                                                     s32[2][2]\n"
+                       "  b = block %Nx.Block.LinAlg.Eigh{max_iter: 1000, eps: 1.0e-6}, a   tuple2\n"
+                       "  c = elem b, 0                                                     f32[2]\n>");
+    nxtest_expect_code("Nx.Defn.debug_expr_apply(fn a, b -> Nx.LinAlg.solve(a, b) end, [Nx.iota({2, 2}), Nx.iota({2})])",
+                       "#Nx.Tensor<\n  f32[2]\n  \n  Nx.Defn.Expr\n"
+                       "  parameter a:0                              s32[2][2]\n"
+                       "  parameter b:1                              s32[2]\n"
+                       "  c = block %Nx.Block.LinAlg.Solve{}, a, b   f32[2]\n>");
+    nxtest_expect_code("Nx.Defn.debug_expr_apply(fn a -> Nx.LinAlg.determinant(a) end, [Nx.iota({2, 2})])",
+                       "#Nx.Tensor<\n  f32\n  \n  Nx.Defn.Expr\n"
+                       "  parameter a:0                                 s32[2][2]\n"
+                       "  b = block %Nx.Block.LinAlg.Determinant{}, a   f32\n>");
+    nxtest_expect_code("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.LinAlg.lu(a), 2) end, [Nx.iota({2, 2})])",
+                       "#Nx.Tensor<\n  f32[2][2]\n  \n  Nx.Defn.Expr\n"
+                       "  parameter a:0                                    s32[2][2]\n"
+                       "  b = block %Nx.Block.LinAlg.LU{eps: 1.0e-10}, a   tuple3\n"
+                       "  c = elem b, 2                                    f32[2][2]\n>");
+}
+
+static nx_tensor *e_qr(nx_tensor *const *a, void *c)
+{
+    (void)c;
+    nx_tensor *q, *r;
+    return nx_qr(a[0], &q, &r) < 0 ? NULL : q;
+}
+
+static nx_tensor *e_singular(nx_tensor *const *a, void *c) { (void)c; return nx_sum(nx_invert(a[0])); }
+
+Test(linalg_grad, errors)
+{
+    /* front-end checks run while tracing, with Nx's messages, and nothing leaks */
+    nx_scope_begin();
+    cr_assert_null(nx_jit_apply(e_qr, NULL, nx_iota(NX_SHAPE(3))));
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "tensor must have at least rank 2, got rank 1 with shape {3}");
+    nx_tensor *g;
+    cr_assert_neq(nx_grad(g_chol_sum, NULL, &g, nx_iota(NX_SHAPE(2, 3), .type = NX_F32)), 0);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "tensor must be a square matrix or a batch of square matrices, got shape: {2, 3}");
+    /* a kernel error while evaluating the block comes back as the eager one does */
+    nx_tensor *z = nx_broadcast(NX_F(0), NX_SHAPE(2, 2));
+    nx_tensor *eager = nx_invert(z);
+    int kind = nx_error();
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", eager ? "" : nx_error_message());
+    nx_error_clear();
+    nx_tensor *jit = nx_jit_apply(e_singular, NULL, z);
+    cr_assert_eq(!eager, !jit);
+    if (!eager)
+        NXTEST_ERROR(kind, msg);
+    nx_scope_end();
+}
+
+/* ---------------------------------------------------------------- vectorized, forward mode */
+
+Test(linalg_grad, vectorized_entries_are_batches)
+{
+    /* spec/grad.md §9: each vectorized entry gets its own gradient (stacked per entry) */
+    nx_scope_begin();
+    double d[18];
+    for (int i = 0; i < 18; i++)
+        d[i] = nxtest_uniform(&rng, -1, 1) + (i % 4 == 0 ? 3 : 0);
+    nx_tensor *x = nx_from_data(d, NX_F64, NX_SHAPE(2, 3, 3));
+    nx_tensor *g, *g0, *g1;
+    cr_assert_eq(nx_grad(f_invert, NULL, &g, nx_vectorize(x, "x")), 0, "%s", nx_error_message());
+    cr_assert_eq(nx_vectorized_rank(g), 1);
+    cr_assert_eq(nx_grad(f_invert, NULL, &g0, nx_from_data(d, NX_F64, NX_SHAPE(3, 3))), 0);
+    cr_assert_eq(nx_grad(f_invert, NULL, &g1, nx_from_data(d + 9, NX_F64, NX_SHAPE(3, 3))), 0);
+    double got[18], want[18];
+    nx_to_binary(nx_devectorize(g, false), got, sizeof got);
+    nx_to_binary(g0, want, 9 * sizeof(double));
+    nx_to_binary(g1, want + 9, 9 * sizeof(double));
+    for (int i = 0; i < 18; i++)
+        cr_assert(fabs(got[i] - want[i]) <= 1e-12 * fmax(1, fabs(want[i])), "element %d", i);
+    nx_scope_end();
+}
+
+Test(linalg_grad, jvp_through_a_block)
+{
+    /* forward mode is transposed reverse mode: jvp(f)(x; v) = <grad f(x), v> */
+    nx_scope_begin();
+    double d[9], v[9];
+    for (int i = 0; i < 9; i++) {
+        d[i] = nxtest_uniform(&rng, -1, 1) + (i % 4 == 0 ? 3 : 0);
+        v[i] = nxtest_uniform(&rng, -1, 1);
+    }
+    nx_tensor *x = nx_from_data(d, NX_F64, NX_SHAPE(3, 3)), *t = nx_from_data(v, NX_F64, NX_SHAPE(3, 3));
+    nx_tensor *value, *tangent, *g;
+    cr_assert_eq(nx_jvp_n(f_cholesky, NULL, 1, (const nx_tensor *const[]){ x }, (const nx_tensor *const[]){ t }, &value,
+                          &tangent), 0, "%s", nx_error_message());
+    cr_assert_eq(nx_grad(f_cholesky, NULL, &g, x), 0);
+    double got = value_of(tangent), want = value_of(nx_sum(nx_multiply(g, t)));
+    cr_assert(fabs(got - want) <= 1e-10 * fmax(1, fabs(want)), "jvp %.15g, <grad, v> %.15g", got, want);
+    nx_scope_end();
+}
