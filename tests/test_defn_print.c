@@ -234,9 +234,10 @@ Test(defn_print, reductions_and_dot)
                 "u8[2]", "parameter a:0\tu8[2]", "b = population_count a\tu8[2]", "c = multiply 3, b\tu8[2]");
 }
 
-Test(defn_print, linalg_refuses_traced_input)
+Test(defn_print, linalg_block_tuple)
 {
-    /* the decompositions have no traced form in nxc yet: an error, not a read of no data */
-    nxtest_expect_code("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.LinAlg.qr(a), 0) end, [Nx.iota({2, 2})])",
-                       "** (ArgumentError) nxc does not support this Nx.LinAlg function inside defn yet");
+    /* §5.3's tuple output: `{q, r} = Nx.LinAlg.qr(a)` with a an s32[2][2] parameter, q printed */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.LinAlg.qr(a), 0) end, [Nx.iota({2, 2})])", "f32[2][2]",
+                "parameter a:0\ts32[2][2]", "b = block %Nx.Block.LinAlg.QR{eps: 1.0e-10, mode: :reduced}, a\ttuple2",
+                "c = elem b, 0\tf32[2][2]");
 }

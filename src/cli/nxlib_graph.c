@@ -30,7 +30,7 @@ static nxv *node_value(nxdefn_node *n)
     if (n->h.type == NX_TYPE_NONE) {   /* a tuple node: the tuple of its leaves' elems */
         nxv **items = nxv_items(n->h.tuple);
         for (int i = 0; i < n->h.tuple; i++) {
-            nxdefn_hdr h = n->kind == NXN_COND ? n->cond->body[n->cond->nclauses][i]->h : n->in[i]->h;
+            nxdefn_hdr h = nxdefn_leaf_hdr(n, i);
             nxdefn_node *e = nxdefn_node_new(NXN_ELEM, &h, 1, &n);
             if (!e)
                 return nxi_raise_from_nx();

@@ -237,6 +237,10 @@ static nx_tensor *as_header(nx_tensor *v, const nxdefn_hdr *h)
 
 nx_tensor *nxdefn_apply(const nxdefn_node *n, const nx_tensor *const *in)
 {
+    if (n->kind == NXN_CALL && n->calln) {   /* a one-result block */
+        nx_tensor *r = NULL;
+        return n->calln(in, n->opts, &r) < 0 ? NULL : r;
+    }
     if (n->kind == NXN_CALL)
         return n->call(in, n->opts);
     const nxdefn_hdr *k = n->kh ? n->kh : &n->h;
@@ -354,8 +358,15 @@ static int eval_node(const scope *s, const nxdefn_node *n, value *out)
     case NXN_TENSOR:
         out->t = nx_retain(n->tensor);
         return 0;
-    case NXN_KERNEL:
     case NXN_CALL:
+        if (n->h.type == NX_TYPE_NONE) {   /* a tuple block: one value per leaf */
+            if (!(out->tuple = nxalloc_zeroed((size_t)n->h.tuple, sizeof *out->tuple)))
+                return nxerr_oom(sizeof *out->tuple), -1;
+            out->ntuple = n->h.tuple;
+            return n->calln(tin, n->opts, out->tuple);
+        }
+        /* fall through */
+    case NXN_KERNEL:
         out->t = nxdefn_apply(n, tin);
         if (out->t && n->kh)
             out->t = as_header(out->t, &n->h);

@@ -565,6 +565,31 @@ done:
     return rc;
 }
 
+/* A tuple block (nxdefn_block): every leaf's value (an elem of n) and cotangent (zeros
+ * where none arrived), devectorized, into a->anss and a->gs. */
+static int block_results(pass *p, int i, nxgrad_args *a)
+{
+    nxdefn_node *n = p->nodes[i];
+    if (n->h.tuple > NXGRAD_MAX_OUT)
+        return nxerr_set(NX_ARGUMENT_ERROR, "too many results (%d) for grad of %s", n->h.tuple, a->name);
+    a->nout = n->h.tuple;
+    for (int l = 0; l < n->h.tuple; l++) {
+        nxdefn_hdr lh = nxdefn_leaf_hdr(n, l);
+        nxdefn_node *e = nxdefn_node_new(NXN_ELEM, &lh, 1, &n);
+        if (!e)
+            return -1;
+        e->pos = l;
+        e->ctx = n->ctx;
+        a->anss[l] = nxgrad_tensor(e);
+        nxdefn_release(e);
+        lh.vrank = 0;
+        a->gs[l] = p->slots[i] ? p->slots[i][l] : NULL;
+        if (!a->anss[l] || (!a->gs[l] && !(a->gs[l] = nxgrad_zeros(&lh))))
+            return -1;
+    }
+    return 0;
+}
+
 /* Applies node i's rule to its cotangent. */
 static int backward(pass *p, int i)
 {
@@ -614,9 +639,17 @@ static int backward(pass *p, int i)
     }
     if (n->nin > NXGRAD_MAX_IN)
         return nxerr_set(NX_ARGUMENT_ERROR, "too many operands (%d) for grad of %s", n->nin, a.name);
-    if (!(a.ans = nxgrad_tensor(n)))
-        return -1;
-    a.g = g;
+    if (n->h.type == NX_TYPE_NONE) {
+        if (block_results(p, i, &a) < 0)
+            return -1;
+    } else {
+        if (!(a.ans = nxgrad_tensor(n)))
+            return -1;
+        a.g = g;
+        a.nout = 1;
+        a.gs[0] = g;
+        a.anss[0] = a.ans;
+    }
     if (n->kh) {   /* a view was folded into the operation: back to the kernel's header */
         if (!(a.ans = reshaped(a.ans, n->kh->rank, n->kh->dims)) || !(a.g = reshaped(g, n->kh->rank, n->kh->dims)))
             return -1;

@@ -9,6 +9,7 @@
 #include "defn/node.h"
 
 #define NXGRAD_MAX_IN (NX_MAX_RANK + 4)
+#define NXGRAD_MAX_OUT 4
 
 /* What a rule sees. Tensors are expression tensors over the forward graph's nodes with
  * names cleared and vectorized axes devectorized; g and ans have the header the operation
@@ -21,6 +22,10 @@ typedef struct nxgrad_args {
     nx_tensor *x[NXGRAD_MAX_IN];
     bool want[NXGRAD_MAX_IN];      /* the operand leads to a variable */
     nx_tensor *out[NXGRAD_MAX_IN]; /* the rule's contributions (NULL: none) */
+    /* blocks (nxdefn_block): the results' cotangents (zeros where none arrived) and
+     * values, devectorized; for a one-result block gs[0] is g and anss[0] is ans */
+    int nout;
+    nx_tensor *gs[NXGRAD_MAX_OUT], *anss[NXGRAD_MAX_OUT];
 } nxgrad_args;
 
 /* 0, or -1 with an error. Contributions may have any shape that reduces or broadcasts to
@@ -82,6 +87,9 @@ int nxdefn_transform(int nparams, const nx_tensor *const *args, nxdefn_build_fn 
 nxgrad_rule nxgrad_gather, nxgrad_take, nxgrad_indexed_add, nxgrad_indexed_put, nxgrad_sort, nxgrad_fft,
     nxgrad_take_along_axis, nxgrad_cumulative_extremum, nxgrad_cumulative_product, nxgrad_window_sum,
     nxgrad_window_extremum, nxgrad_triangular_solve, nxgrad_conv, nxgrad_window_scatter, nxgrad_top_k;
+/* The Nx.LinAlg blocks of grad_rules_linalg.c (spec §8). */
+nxgrad_rule nxgrad_invert, nxgrad_cholesky, nxgrad_qr, nxgrad_lu, nxgrad_eigh, nxgrad_svd, nxgrad_solve,
+    nxgrad_determinant;
 
 #ifdef NXGRAD_RULES
 #include "nx.h"

@@ -479,6 +479,9 @@ static const entry table[] = {
     RULE(triangular_solve, nxgrad_triangular_solve), RULE(conv, nxgrad_conv),
     RULE(window_scatter_max, nxgrad_window_scatter), RULE(window_scatter_min, nxgrad_window_scatter),
     RULE(top_k, nxgrad_top_k),
+    /* the Nx.LinAlg blocks (§8) */
+    RULE(invert, nxgrad_invert), RULE(cholesky, nxgrad_cholesky), RULE(qr, nxgrad_qr), RULE(lu, nxgrad_lu),
+    RULE(eigh, nxgrad_eigh), RULE(svd, nxgrad_svd), RULE(solve, nxgrad_solve), RULE(determinant, nxgrad_determinant),
     /* the zero-gradient set (§5.1): never entered */
     ZERO(iota), ZERO(eye), ZERO(all), ZERO(any), ZERO(argmax), ZERO(argmin), ZERO(argsort),
     ZERO(bitwise_and), ZERO(bitwise_or), ZERO(bitwise_xor), ZERO(bitwise_not), ZERO(left_shift),

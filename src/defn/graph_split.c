@@ -247,8 +247,7 @@ static int split_after(splitter *s, const nxdefn_node *n)
         /* Each leaf is an elem of n, made here as the stage's output. */
         for (int i = 0; i < leaves && rc == 0; i++) {
             /* cond bodies were cast to the merged headers; while keeps its state's */
-            h[i] = n->kind == NXN_COND ? n->cond->body[n->cond->nclauses][i]->h
-                 : n->kind == NXN_RUNTIME_CALL ? n->io->outs[i] : n->in[i]->h;
+            h[i] = nxdefn_leaf_hdr(n, i);
             nxdefn_node *e = nxdefn_node_new(NXN_ELEM, &h[i], 1, (nxdefn_node *const[]){ (nxdefn_node *)n });
             if (!e) {
                 rc = -1;
@@ -412,6 +411,10 @@ static nxdefn_node *copy_node(const nxdefn_node *n, nxdefn_node *const *ins)
     if (!c)
         return NULL;
     c->ctx = n->ctx; c->pos = n->pos; c->value = n->value; c->op = n->op; c->call = n->call;
+    if (nxdefn_copy_calln(c, n) < 0) {
+        nxdefn_release(c);
+        return NULL;
+    }
     c->name = n->name; c->stop_grad = n->stop_grad; c->weak = n->weak;
     c->tensor = nx_retain(n->tensor);
     c->opts_size = n->opts_size;

@@ -97,6 +97,7 @@ static void free_one(stack *s, nxdefn_node *n)
     nx_release(n->tensor);
     nx_free(n->params);
     nx_free(n->kh);
+    nx_free(n->lh);
     nx_free(n->opts);
     nx_free(n->text);
     nx_free(n);
@@ -259,4 +260,28 @@ bool nxdefn_is_const(const nxdefn_node *n, double x)
     case NX_NUM_COMPLEX: return n->value.c.re == x && n->value.c.im == 0.0;
     }
     return false;
+}
+
+nxdefn_hdr nxdefn_leaf_hdr(const nxdefn_node *n, int i)
+{
+    if (n->h.type != NX_TYPE_NONE)
+        return n->h;
+    switch (n->kind) {
+    case NXN_COND: return n->cond->body[n->cond->nclauses][i]->h;
+    case NXN_RUNTIME_CALL: return n->io->outs[i];
+    case NXN_CALL: return n->lh[i];
+    default: return n->in[i]->h;   /* while, io_call, metadata: the leaves they pass on */
+    }
+}
+
+int nxdefn_copy_calln(nxdefn_node *dst, const nxdefn_node *src)
+{
+    dst->calln = src->calln;
+    if (!src->lh)
+        return 0;
+    int k = src->h.tuple > 0 ? src->h.tuple : 1;
+    if (!(dst->lh = nx_alloc((size_t)k * sizeof *dst->lh)))
+        return nxerr_oom((size_t)k * sizeof *dst->lh), -1;
+    memcpy(dst->lh, src->lh, (size_t)k * sizeof *dst->lh);
+    return 0;
 }

@@ -37,6 +37,9 @@ typedef struct nxdefn_node nxdefn_node;
 
 /* Evaluates a CALL node on concrete operands (the front end run again). */
 typedef nx_tensor *nxdefn_call_fn(const nx_tensor *const *in, const void *opts);
+/* Evaluates a tuple-valued CALL node (a block with several results, e.g. qr): fills
+ * out[0..h.tuple) with new tensors; 0, or -1 with an error and nothing left in out. */
+typedef int nxdefn_calln_fn(const nx_tensor *const *in, const void *opts, nx_tensor **out);
 
 /* cond: clause i is (pred[i], body[i][0..leaves)); clause `nclauses` is the last body
  * (predicate true). pred[0] is also in->[0] (evaluated in the enclosing scope). */
@@ -67,6 +70,8 @@ struct nxdefn_node {
     nxop_params *params;       /* kernel */
     nxdefn_hdr *kh;            /* kernel: the header the kernel writes (then viewed as h) */
     nxdefn_call_fn *call;      /* call */
+    nxdefn_calln_fn *calln;    /* call with a tuple header (h.type NX_TYPE_NONE) */
+    nxdefn_hdr *lh;            /* tuple call: the h.tuple leaves' headers */
     void *opts;                /* call: a copy of the front end's options */
     size_t opts_size;
     const char *name;          /* printed op name (call, metadata's inspect value) */
@@ -96,6 +101,10 @@ nx_tensor *nxdefn_tensor(const nxdefn_hdr *h, nxdefn_node *n);
 int nxdefn_merge_ctx(nxdefn_node *const *in, int n);
 /* Constant value helpers: is the node a constant equal to x (ints and floats)? */
 bool nxdefn_is_const(const nxdefn_node *n, double x);
+/* The header of leaf i of a tuple node (cond, while, io_call, runtime_call, tuple call). */
+nxdefn_hdr nxdefn_leaf_hdr(const nxdefn_node *n, int i);
+/* Copies the call payload (calln, lh) of src into dst; -1 with an error. */
+int nxdefn_copy_calln(nxdefn_node *dst, const nxdefn_node *src);
 
 /* ---- tracing state (trace.c) ---- */
 /* > 0 while a trace runs on this thread. */
@@ -121,6 +130,12 @@ nx_tensor *nxdefn_wrap(nx_tensor *r, const char *name, const char *text, nxdefn_
  * rule applies to it. r is returned unchanged when its node is not that kernel. */
 nx_tensor *nxdefn_wrap_kernel(nx_tensor *r, nx_op op, nxdefn_call_fn *call, const void *opts, size_t opts_size,
                               const nx_tensor *const *in, int n);
+/* A block with nout results (spec/defn.md §3.4): one CALL node `name` over in[0..n),
+ * printed `block <text>` (text's %0.. stand for operands), evaluated by calln. nout > 1:
+ * a tuple node whose leaves hdrs[i] are read by elem nodes; nout == 1: a plain node
+ * evaluated by calln too. outs[i] get new traced tensors; 0, or -1 with an error. */
+int nxdefn_block(const char *name, const char *text, nxdefn_calln_fn *calln, const void *opts, size_t opts_size,
+                 const nx_tensor *const *in, int n, const nxdefn_hdr *hdrs, int nout, nx_tensor **outs);
 /* The same for a binary element-wise op, with the construction-time rewrites of §4. */
 nx_tensor *nxdefn_wrap_binary(nx_tensor *r, nx_op op, const nx_tensor *a, const nx_tensor *b, nxdefn_call_fn *call);
 static inline bool nxdefn_traced(const nx_tensor *t) { return t && t->node; }

@@ -121,6 +121,10 @@ static nxdefn_node *reheadered(const nxdefn_node *src, const nxdefn_hdr *h)
         *n->kh = src->kh ? *src->kh : src->h;
     if (src->params && (n->params = nx_alloc(sizeof *n->params)))
         *n->params = *src->params;
+    if (nxdefn_copy_calln(n, src) < 0) {
+        nxdefn_release(n);
+        return NULL;
+    }
     if (src->text && (n->text = nx_alloc(strlen(src->text) + 1)))
         strcpy(n->text, src->text);
     if (src->opts && (n->opts = nx_alloc(src->opts_size ? src->opts_size : 1))) {
@@ -270,4 +274,67 @@ nx_tensor *nxdefn_wrap_kernel(nx_tensor *r, nx_op op, nxdefn_call_fn *call, cons
     r->node->op = op;
     r->node->params = p;
     return r;
+}
+
+int nxdefn_block(const char *name, const char *text, nxdefn_calln_fn *calln, const void *opts, size_t opts_size,
+                 const nx_tensor *const *in, int n, const nxdefn_hdr *hdrs, int nout, nx_tensor **outs)
+{
+    for (int i = 0; i < nout; i++)
+        outs[i] = NULL;
+    nxdefn_node *ins[8] = { 0 }, *node = NULL;
+    int rc = -1, ctx;
+    if (n > 8 || nout < 1)
+        return nxerr_set(NX_ARGUMENT_ERROR, "too many operands for %s", name);
+    for (int i = 0; i < n; i++)
+        if (!(ins[i] = nxdefn_node_of(in[i])))
+            goto done;
+    if ((ctx = nxdefn_merge_ctx(ins, n)) < 0)
+        goto done;
+    nxdefn_hdr h = hdrs[0];
+    if (nout > 1) {
+        memset(&h, 0, sizeof h);
+        h.type = NX_TYPE_NONE;
+        h.tuple = nout;
+    }
+    if (!(node = nxdefn_node_new(NXN_CALL, &h, n, ins)))
+        goto done;
+    node->ctx = ctx;
+    node->name = name;
+    node->calln = calln;
+    node->opts_size = opts_size;
+    node->text = nx_alloc(strlen(text) + 1);
+    node->opts = nx_alloc(opts_size ? opts_size : 1);
+    node->lh = nx_alloc((size_t)nout * sizeof *node->lh);
+    if (!node->text || !node->opts || !node->lh) {
+        nxerr_oom(strlen(text) + 1 + opts_size);
+        goto done;
+    }
+    strcpy(node->text, text);
+    memcpy(node->opts, opts, opts_size);
+    memcpy(node->lh, hdrs, (size_t)nout * sizeof *hdrs);
+    if (nout == 1) {
+        outs[0] = nxdefn_tensor(&hdrs[0], nxdefn_retain(node));
+        rc = outs[0] ? 0 : -1;
+        goto done;
+    }
+    for (int i = 0; i < nout; i++) {
+        nxdefn_node *e = nxdefn_node_new(NXN_ELEM, &hdrs[i], 1, &node);
+        if (!e)
+            goto done;
+        e->pos = i;
+        e->ctx = ctx;
+        if (!(outs[i] = nxdefn_tensor(&hdrs[i], e)))
+            goto done;
+    }
+    rc = 0;
+done:
+    for (int i = 0; i < n; i++)
+        nxdefn_release(ins[i]);
+    nxdefn_release(node);
+    if (rc < 0)
+        for (int i = 0; i < nout; i++) {
+            nx_release(outs[i]);
+            outs[i] = NULL;
+        }
+    return rc;
 }

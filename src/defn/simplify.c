@@ -62,7 +62,7 @@ static bool same(const nxdefn_node *a, const nxdefn_node *b)
         return !memcmp(a->params, b->params, sizeof *a->params) &&
                (!a->kh == !b->kh) && (!a->kh || nxdefn_hdr_equal(a->kh, b->kh));
     case NXN_CALL:
-        return a->call == b->call && a->name == b->name && !strcmp(a->text, b->text) && a->opts_size == b->opts_size &&
+        return a->call == b->call && a->calln == b->calln && a->name == b->name && !strcmp(a->text, b->text) && a->opts_size == b->opts_size &&
                !memcmp(a->opts, b->opts, a->opts_size) && (!a->kh == !b->kh) && (!a->kh || nxdefn_hdr_equal(a->kh, b->kh));
     case NXN_VIEW: return true;
     case NXN_METADATA: return a->name == b->name && a->stop_grad == b->stop_grad;
@@ -104,6 +104,10 @@ static nxdefn_node *rebuilt(table *t, nxdefn_node *n)
         if (!c)
             return NULL;
         c->ctx = n->ctx; c->pos = n->pos; c->value = n->value; c->op = n->op; c->call = n->call;
+        if (nxdefn_copy_calln(c, n) < 0) {
+            nxdefn_release(c);
+            return NULL;
+        }
         c->name = n->name; c->stop_grad = n->stop_grad; c->weak = n->weak;
         c->tensor = nx_retain(n->tensor);
         c->opts_size = n->opts_size;

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "backend/cpu/linalg.h"
+#include "core/fmtfloat.h"
 #include "core/shape.h"
+#include "defn/node.h"
 #include "ops/linalg.h"
 
 /* ---- shared helpers ---- */
@@ -36,13 +38,55 @@ nx_type nxla_compute_type(nx_type t)
     return nx_type_is_complex(t) ? NX_C128 : NX_F64;
 }
 
-/* The decompositions run the cpu kernels on the data directly: a traced tensor has none
- * (they are not recorded as blocks yet), so they refuse it instead of reading nothing. */
+/* The decompositions run the cpu kernels on the data directly: a traced tensor has none.
+ * Every front end records a block first (nxla_block), so this is only a guard. */
 static int untraced(const nx_tensor *t)
 {
     if (t && t->node)
-        return nxerr_set(NX_ARGUMENT_ERROR, "nxc does not support this Nx.LinAlg function inside defn yet");
+        return nxerr_set(NX_RUNTIME_ERROR, "an Nx.LinAlg kernel was given a tensor expression");
     return 0;
+}
+
+bool nxla_traced(const nx_tensor *const *in, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (nxdefn_traced(in[i]))
+            return true;
+    return false;
+}
+
+nxdefn_hdr nxla_hdr(const nx_tensor *like, int keep, int n, const int64_t *dims, nx_type type)
+{
+    nxdefn_hdr h;
+    memset(&h, 0, sizeof h);
+    h.type = type;
+    h.rank = keep + n;
+    memcpy(h.dims, like->dims, (size_t)keep * sizeof *h.dims);
+    if (n > 0)
+        memcpy(h.dims + keep, dims, (size_t)n * sizeof *h.dims);
+    h.vrank = like->vrank < keep ? like->vrank : keep;
+    for (int i = 0; i < h.vrank; i++)
+        h.names[i] = like->names[i];
+    return h;
+}
+
+int nxla_block(const char *name, const char *text, nxla_calln_fn *calln, const void *opts, size_t opts_size,
+               const nx_tensor *const *in, int nin, const nxdefn_hdr *hdrs, int nout, nx_tensor **outs)
+{
+    for (int i = 0; i < nout; i++)
+        if (hdrs[i].rank > NX_MAX_RANK)
+            return nxerr_set(NX_ARGUMENT_ERROR, "rank %d is not supported (nxc allows at most %d axes)", hdrs[i].rank,
+                             NX_MAX_RANK);
+    return nxdefn_block(name, text, calln, opts, opts_size, in, nin, hdrs, nout, outs);
+}
+
+const char *nxla_float_text(char *buf, size_t cap, double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    if (nxfmt_float(buf, cap, NX_F64, bits) < 0)
+        snprintf(buf, cap, "%g", x);
+    return buf;
 }
 
 nx_tensor *nxla_input(const nx_tensor *t)
@@ -190,6 +234,73 @@ nx_tensor *nx_triangular_solve_(const nx_tensor *a, const nx_tensor *b, nx_trian
 
 /* ---- solve ---- */
 
+/* ---- blocks inside defn: the front end run again on the values ---- */
+
+static int call_solve(const nx_tensor *const *in, const void *opts, nx_tensor **out)
+{
+    (void)opts;
+    return (*out = nx_solve(in[0], in[1])) ? 0 : -1;
+}
+
+static int call_invert(const nx_tensor *const *in, const void *opts, nx_tensor **out)
+{
+    (void)opts;
+    return (*out = nx_invert(in[0])) ? 0 : -1;
+}
+
+static int call_determinant(const nx_tensor *const *in, const void *opts, nx_tensor **out)
+{
+    (void)opts;
+    return (*out = nx_determinant(in[0])) ? 0 : -1;
+}
+
+static int call_cholesky(const nx_tensor *const *in, const void *opts, nx_tensor **out)
+{
+    (void)opts;
+    return (*out = nx_cholesky(in[0])) ? 0 : -1;
+}
+
+static int call_lu(const nx_tensor *const *in, const void *opts, nx_tensor **out)
+{
+    (void)opts;
+    return nx_lu(in[0], &out[0], &out[1], &out[2]);
+}
+
+/* One block over a with one result of a's layout: keep leading axes, then dims. */
+static nx_tensor *block1(const char *name, const char *text, nxla_calln_fn *calln, const nx_tensor *a, int keep,
+                         int n, const int64_t *dims, nx_type type)
+{
+    nxdefn_hdr h = nxla_hdr(a, keep, n, dims, type);
+    nx_tensor *r;
+    return nxla_block(name, text, calln, "", 0, &a, 1, &h, 1, &r) < 0 ? NULL : r;
+}
+
+/* solve's result: b's inner shape under the union of both operands' vectorized axes. */
+static nx_tensor *traced_solve(const nx_tensor *a, const nx_tensor *b, nx_type type)
+{
+    const nx_tensor *ab[2] = { a, b };
+    int64_t vdims[NX_MAX_RANK];
+    const char *vnames[NX_MAX_RANK];
+    int nv = nxfront_vectorized_union(ab, 2, vdims, vnames);
+    if (nv < 0)
+        return NULL;
+    nxdefn_hdr h;
+    memset(&h, 0, sizeof h);
+    h.type = type;
+    h.vrank = nv;
+    h.rank = nv + NXLA_INNER(b);
+    if (h.rank > NX_MAX_RANK)
+        return nxerr_null(NX_ARGUMENT_ERROR, "rank %d is not supported (nxc allows at most %d axes)", h.rank,
+                          NX_MAX_RANK);
+    for (int i = 0; i < nv; i++) {
+        h.dims[i] = vdims[i];
+        h.names[i] = vnames[i];
+    }
+    memcpy(h.dims + nv, b->dims + b->vrank, (size_t)NXLA_INNER(b) * sizeof *h.dims);
+    nx_tensor *r;
+    return nxla_block("solve", "%Nx.Block.LinAlg.Solve{}, %0, %1", call_solve, "", 0, ab, 2, &h, 1, &r) < 0 ? NULL : r;
+}
+
 nx_tensor *nx_solve(const nx_tensor *a, const nx_tensor *b)
 {
     char s[256], want[300], got[256];
@@ -222,6 +333,9 @@ nx_tensor *nx_solve(const nx_tensor *a, const nx_tensor *b)
     int nv;
     int64_t vdims[NX_MAX_RANK];
     const char *vnames[NX_MAX_RANK];
+    const nx_tensor *ab[2] = { a, b };
+    if (nxla_traced(ab, 2))
+        return traced_solve(a, b, out);
     if (untraced(a) < 0 || untraced(b) < 0 || batched_pair(a, b, ct, &xa, &xb, &nv, vdims, vnames) < 0)
         return NULL;
     nx_tensor *x = nxtensor_like(xb, ct);
@@ -267,6 +381,8 @@ nx_tensor *nx_invert(const nx_tensor *a)
     if (too_big(n) < 0)
         return NULL;
     nx_type out = nx_type_to_floating(a->type), ct = nxla_compute_type(out);
+    if (nxla_traced(&a, 1))   /* not a block in Nx (a defn over solve): one node of its own */
+        return block1("invert", "%0", call_invert, a, a->rank, 0, NULL, out);
     nx_tensor *xa = nxla_input(a);
     nx_tensor *x = xa ? nxla_output(a, a->rank, 0, NULL, ct) : NULL;
     if (x && nxcpu_invert(nxtensor_data(xa), nxla_batch(a, 2), n, ct == NX_C128, invert_tiny(nx_type_to_real(out)),
@@ -293,6 +409,9 @@ nx_tensor *nx_determinant(const nx_tensor *a)
     if (too_big(n) < 0)
         return NULL;
     nx_type out = nx_type_to_floating(a->type), ct = nxla_compute_type(out);
+    if (nxla_traced(&a, 1))
+        return block1("determinant", "%Nx.Block.LinAlg.Determinant{}, %0", call_determinant, a, a->rank - 2, 0, NULL,
+                      out);
     nx_tensor *xa = nxla_input(a);
     nx_tensor *x = xa ? nxla_output(a, a->rank - 2, 0, NULL, ct) : NULL;
     if (x && nxcpu_determinant(nxtensor_data(xa), nxla_batch(a, 2), n, ct == NX_C128, nxtensor_data(x)) < 0) {
@@ -317,6 +436,8 @@ nx_tensor *nx_cholesky(const nx_tensor *a)
     if (check_square_batch(a) < 0)
         return NULL;
     nx_type out = nx_type_to_floating(a->type), ct = nxla_compute_type(out);
+    if (nxla_traced(&a, 1))
+        return block1("cholesky", "%Nx.Block.LinAlg.Cholesky{}, %0", call_cholesky, a, a->rank, 0, NULL, out);
     nx_tensor *xa = nxla_input(a);
     nx_tensor *x = xa ? nxla_output(a, a->rank, 0, NULL, ct) : NULL;
     if (x && nxcpu_cholesky(nxtensor_data(xa), nxla_batch(a, 2), NXLA_DIM(a, -1), ct == NX_C128, nxtensor_data(x)) < 0) {
@@ -334,6 +455,17 @@ int nx_lu(const nx_tensor *a, nx_tensor **p, nx_tensor **l, nx_tensor **u)
         return -1;
     int64_t n = NXLA_DIM(a, -1), batch = nxla_batch(a, 2);
     nx_type out = nx_type_to_floating(a->type), ct = nxla_compute_type(out);
+    if (nxla_traced(&a, 1)) {
+        nxdefn_hdr h[3] = { nxla_hdr(a, a->rank, 0, NULL, a->type), nxla_hdr(a, a->rank, 0, NULL, out),
+                            nxla_hdr(a, a->rank, 0, NULL, out) };
+        nx_tensor *o[3];
+        if (nxla_block("lu", "%Nx.Block.LinAlg.LU{eps: 1.0e-10}, %0", call_lu, "", 0, &a, 1, h, 3, o) < 0)
+            return -1;
+        *p = o[0];
+        *l = o[1];
+        *u = o[2];
+        return 0;
+    }
     nx_tensor *xa = nxla_input(a);
     nx_tensor *xp = xa ? nxla_output(a, a->rank, 0, NULL, NX_F64) : NULL;
     nx_tensor *xl = xp ? nxla_output(a, a->rank, 0, NULL, ct) : NULL;

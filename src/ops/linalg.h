@@ -27,4 +27,19 @@ nx_tensor *nxla_finish(nx_tensor *x, nx_type type);
 /* Matrices in one batch: the product of all but the last `inner` axes. */
 int64_t nxla_batch(const nx_tensor *t, int inner);
 
+/* ---- inside defn (spec/defn.md §3.4): each function is one block node ---- */
+struct nxdefn_hdr;
+/* Whether any of the n operands is an expression (the function is then recorded). */
+bool nxla_traced(const nx_tensor *const *in, int n);
+/* The header nxla_output(like, keep, n, dims, type) would have. */
+struct nxdefn_hdr nxla_hdr(const nx_tensor *like, int keep, int n, const int64_t *dims, nx_type type);
+/* Records block `name` (text: "%Nx.Block.LinAlg.QR{...}, %0", operands %0..) over
+ * in[0..nin) with nout results of headers hdrs, evaluated by calln (the front end run
+ * again on the values); outs get the traced results. 0, or -1 with an error. */
+typedef int nxla_calln_fn(const nx_tensor *const *in, const void *opts, nx_tensor **out);
+int nxla_block(const char *name, const char *text, nxla_calln_fn *calln, const void *opts, size_t opts_size,
+               const nx_tensor *const *in, int nin, const struct nxdefn_hdr *hdrs, int nout, nx_tensor **outs);
+/* Elixir's inspect of a float option ("1.0e-10", "0.5"), into buf. */
+const char *nxla_float_text(char *buf, size_t cap, double x);
+
 #endif

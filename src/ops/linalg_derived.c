@@ -151,8 +151,9 @@ nx_tensor *nx_pinv_(const nx_tensor *t, nx_linalg_eps_opts o)
     nx_type out = nx_type_to_floating(t->type);
     nx_scope_begin();
     nx_tensor *zero = nx_all(nx_less_equal(nx_abs(t), NX_F(eps))), *r = NULL;
-    if (zero && t->vrank > 0) {
-        /* A vectorized predicate selects per entry between the two branches. */
+    if (zero && (t->vrank > 0 || zero->node)) {
+        /* A vectorized predicate selects per entry between the two branches; inside defn
+         * (where Nx records a cond) the select gives the same values. */
         r = nx_select(zero, pinv_zero(t, out), nx_as_type(pinv_non_zero(t, eps), out));
     } else if (zero) {
         nx_number all_zero;

@@ -1,0 +1,5 @@
+b = Nx.Batch.stack([Nx.tensor([1, 2]), Nx.tensor([3, 4])])
+b = Nx.Batch.concatenate(b, [Nx.tensor([[5, 6], [7, 8]])])
+{l, r} = Nx.Batch.split(Nx.Batch.pad(b, 2), 3)
+Nx.Defn.jit_apply(fn x -> Nx.sum(x) end, [Nx.Batch.merge([l, r])])
+Nx.Batch.merge(Nx.Batch.key(l, :k), Nx.Batch.stack([{1, 2}]))
