@@ -522,3 +522,23 @@ Test(vectorized_while, interpreter_condition_loop)
     snprintf(code, sizeof code, "%sVW.steps(Nx.vectorize(Nx.tensor([0, 2, 8]), :x))", vw_mod);
     nxtest_expect_code(code, "#Nx.Tensor<\n  vectorized[x: 3]\n  s32\n  [0, 1, 3]\n>");
 }
+
+/* A leaf with vectorized axes beyond the condition's keeps them in the inner loop, whose
+ * gradient rule refuses vectorized state: a clear error, not a wrong gradient. */
+static nx_tensor *own_axes_loss(nx_tensor *const *a, void *ctx)
+{
+    nx_tensor *out[2];
+    const nx_tensor *init[2] = { ctx, a[0] };
+    return nx_while(2, init, count_cond, count_body, NULL, out) == 0 ? nx_sum(out[1]) : NULL;
+}
+
+Test(vectorized_while, grad_with_extra_axes_is_refused)
+{
+    nx_scope_begin();
+    nx_tensor *i0 = nx_vectorize(nx_iota(NX_SHAPE(3), .type = NX_S32), "x");
+    nx_tensor *v0 = nx_vectorize(nx_iota(NX_SHAPE(2, 2), .type = NX_F64), "y");
+    nx_tensor *g[1];
+    cr_assert_eq(nx_grad(own_axes_loss, i0, g, v0), -1);
+    NXTEST_ERROR(NX_ARGUMENT_ERROR, "grad of a vectorized while loop is not supported yet");
+    nx_scope_end();
+}
