@@ -80,8 +80,10 @@ NX_API nx_tensor *nx_if(const nx_tensor *pred, nx_thunk_fn *then_fn, nx_thunk_fn
  * state's n leaves. The body must keep every leaf's type, shape and names (nil names match
  * anything), else CompileError with the §11 diff (`Body (do-block)` / `Initial`). On
  * concrete tensors it loops directly; inside a trace (or on expressions) it traces cond
- * and body once over fresh while parameters and records a while node. The final state is
- * written to out[0..n). Returns 0, or -1 with an error. */
+ * and body once over fresh while parameters and records a while node. A condition that
+ * comes out vectorized runs the loop once per vectorized entry, each to its own end (the
+ * outer-loop lowering of spec/defn.md §6.2; the results carry the condition's vectorized
+ * axes). The final state is written to out[0..n). Returns 0, or -1 with an error. */
 typedef nx_tensor *nx_while_cond_fn(nx_tensor *const *state, void *ctx);
 typedef int nx_while_body_fn(nx_tensor *const *state, nx_tensor **next, void *ctx);
 /* Bounds every while loop (eager and evaluated) to this many iterations: more is a

@@ -1,7 +1,9 @@
 /* src/cli/defn_while.c: `while` in defn code (spec/defn.md §6.2): the initial state (a
  * variable, `pattern = value`, or tuples of those), condition loops and generators over
  * ranges or tensor slices (`x <- gen`, with `unroll:`), lowered onto nx_while; the state
- * pattern is rebound to the loop's leaves for the condition and the body. */
+ * pattern is rebound to the loop's leaves for the condition and the body. A vectorized
+ * tensor generator runs the generator loop once per vectorized entry (nxdefn_while_entries,
+ * the lowering of §6.2); vectorized conditions are lowered by nx_while itself. */
 #include <string.h>
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
@@ -63,13 +65,19 @@ static nxv *nx_call(const char *name, int argc, nxv **argv)
     return r;
 }
 
-/* gen[i] (i a tensor or an integer): slice along axis 0, squeezed. */
+/* gen[i] (i a tensor or an integer): slice along axis 0 (the other axes whole), squeezed. */
 static nxv *gen_item(nxv *gen, nxv *i)
 {
-    nxv **start = nxv_items(1), **len = nxv_items(1);
+    const nx_tensor *g = gen->tensor;
+    int r = g->rank - g->vrank;
+    nxv **start = nxv_items(r), **len = nxv_items(r);
     start[0] = i;
     len[0] = nxv_int(1);
-    nxv *args[3] = { gen, nxv_list(1, start), nxv_list(1, len) };
+    for (int k = 1; k < r; k++) {
+        start[k] = nxv_int(0);
+        len[k] = nxv_int(g->dims[g->vrank + k]);
+    }
+    nxv *args[3] = { gen, nxv_list(r, start), nxv_list(r, len) };
     nxv *s = nx_call("slice", 3, args);
     if (!s)
         return NULL;
@@ -207,6 +215,59 @@ static nxv *unrolled(loop *l, nxv *gen, int64_t size)
     return state;
 }
 
+typedef struct {
+    loop *l;
+    nxv *unroll;
+    int64_t size;
+} gen_run;
+
+/* The (non-vectorized) generator loop over gen from the state leaves state[0..n): the
+ * body traced `size` times (unroll: true or k >= size), else one while over {index,
+ * [generator,] state}. The result has the state's structure. */
+static nxv *gen_loop(const gen_run *g, nxv *gen, nx_tensor *const *state, int n)
+{
+    loop *l = g->l;
+    nxv *unroll = g->unroll;
+    if (unroll && (nxv_is_atom(unroll, "true") || (unroll->kind == NXV_INT && unroll->i >= g->size)))
+        return unrolled(l, gen, g->size);
+    /* One while over {index, generator, state...} (k < size unrolls nothing here). */
+    nx_tensor *start[MAX_LEAVES];
+    int off = l->gen == 1 ? 1 : 2;
+    if (!(start[0] = nx_scalar(NX_INT((int64_t)l->first), NX_S32)))
+        return nxi_raise_nx_or_pending();
+    if (l->gen == 2)
+        start[1] = gen->tensor;
+    for (int i = 0; i < n; i++)
+        start[off + i] = state[i];
+    return run_loop(l, start, n + off);
+}
+
+/* One vectorized entry: the generator loop over that entry of the generator, from that
+ * entry of the state (its skeleton refilled with the entry's leaves). */
+static int gen_entry(int n, nx_tensor *const *state, const nx_tensor *gen, nx_tensor **out, void *ctx)
+{
+    const gen_run *g = ctx;
+    loop l = *g->l;
+    nxi_refill r = { state, 0 };
+    if (!(l.skeleton = nxi_map_leaves(g->l->skeleton, nxi_refill_leaf, &r)))
+        return -1;
+    gen_run inner = { &l, g->unroll, g->size };
+    nxv *res = gen_loop(&inner, nxv_tensor((nx_tensor *)gen), state, n);
+    nxi_leaves got = { out, 0, n, 1 };
+    return res && nxi_map_leaves(res, nxi_collect_leaf, &got) && got.n == n ? 0 : -1;
+}
+
+/* x <- gen with gen vectorized: the state broadcast against gen's vectorized axes, one
+ * generator loop per entry (unroll applies to those inner loops), re-vectorized. */
+static nxv *vectorized_generator(const gen_run *g, const nx_tensor *gen, nx_tensor *const *state, int n)
+{
+    nx_tensor *out[MAX_LEAVES];
+    if (nxdefn_while_entries(gen, true, n, (const nx_tensor *const *)state, gen_entry, (void *)g, out) < 0)
+        return nxi_raise_nx_or_pending();
+    nxi_refill r = { out, 0 };
+    return nxi_map_leaves(g->l->skeleton, nxi_refill_leaf, &r);
+}
+
 nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env)
 {
     const nxi_ast *block = a->n >= 1 ? a->kids[a->n - 1] : NULL, *body = NULL;
@@ -276,10 +337,11 @@ nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env)
         nxi_int st = l.step > 0 ? l.step : -l.step;
         size = span < 0 ? 0 : (int64_t)(span / st + 1);
     } else if (gen->kind == NXV_TENSOR) {
-        if (gen->tensor->rank == 0)
+        const nx_tensor *g = gen->tensor;
+        if (g->rank == g->vrank)
             return nxi_raise("CompileError", "cannot have a scalar tensor as generator");
         l.gen = 2;
-        size = gen->tensor->dims[0];
+        size = g->dims[g->vrank];   /* the first inner axis */
         l.first = 0;
         l.last = size - 1;
         l.step = 1;
@@ -291,14 +353,8 @@ nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env)
     if (unroll && !nxv_is_atom(unroll, "true") && !nxv_is_atom(unroll, "false") &&
         !(unroll->kind == NXV_INT && unroll->i > 0))
         return nxi_raise("CompileError", ":unroll must be a boolean, got: %s", nxi_inspect_plain(unroll));
-    if (unroll && (nxv_is_atom(unroll, "true") || (unroll->kind == NXV_INT && unroll->i >= size)))
-        return unrolled(&l, gen, size);
-    /* One while over {index, generator, state...} (k < size unrolls nothing here). */
-    int off = l.gen == 1 ? 1 : 2;
-    nx_tensor **start = init + 2 - off;
-    if (!(start[0] = nx_scalar(NX_INT((int64_t)l.first), NX_S32)))
-        return nxi_raise_nx_or_pending();
-    if (l.gen == 2)
-        start[1] = gen->tensor;
-    return run_loop(&l, start, s.n + off);
+    gen_run g = { &l, unroll, size };
+    if (l.gen == 2 && gen->tensor->vrank > 0)
+        return vectorized_generator(&g, gen->tensor, init + 2, s.n);
+    return gen_loop(&g, gen, init + 2, s.n);
 }

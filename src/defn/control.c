@@ -109,12 +109,11 @@ static nxdefn_hdr tuple_hdr(const nxdefn_hdr *h, int n)
     return t;
 }
 
-/* §6.1 step 1: a predicate must be a scalar (its inner shape: vectorized axes are allowed
- * for cond; a vectorized while condition is refused until its lowering exists). */
+/* §6.1 step 1: a predicate must be a scalar (its inner shape: vectorized axes are allowed;
+ * cond and while lower them, §6.1 and §6.2). */
 static int check_predicate(const nx_tensor *p, const char *word)
 {
-    if (p->vrank > 0 && !strcmp(word, "while"))
-        return nxerr_set(NX_ARGUMENT_ERROR, "vectorized conditions in while are not supported by nxc yet");
+    (void)word;
     if (p->rank != p->vrank) {
         char *s = nx_inspect(p);
         int rc = nxerr_set(NX_COMPILE_ERROR,
@@ -665,8 +664,51 @@ int nxdefn_while_step(int64_t done)
     return 0;
 }
 
+/* The ArgumentError of a vectorized condition reaching a while node (§6.2). */
+static int vectorized_condition(const nx_tensor *c)
+{
+    char *s = nx_inspect(c);
+    int rc = nxerr_set(NX_ARGUMENT_ERROR, "condition for while cannot be vectorized, got: %s", s ? s : "?");
+    nx_free(s);
+    return rc;
+}
+
+typedef struct {
+    nx_while_cond_fn *cond;
+    nx_while_body_fn *body;
+    void *ctx;
+} user_loop;
+
+static int entry_loop(int n, nx_tensor *const *state, const nx_tensor *gen, nx_tensor **out, void *c)
+{
+    (void)gen;
+    const user_loop *u = c;
+    return nxdefn_while_plain(n, (const nx_tensor *const *)state, u->cond, u->body, u->ctx, out);
+}
+
+/* A condition c that came out vectorized: the §6.2 lowering over c's vectorized axes (a
+ * template of them stands for c, so no node of the discarded trace is reused). */
+static int lower_vectorized(const nx_tensor *c, int n, const nx_tensor *const *initial, nx_while_cond_fn *cond,
+                            nx_while_body_fn *body, void *ctx, nx_tensor **out)
+{
+    user_loop u = { cond, body, ctx };
+    nx_scope_begin();
+    nx_shape s = { .rank = c->vrank };
+    memcpy(s.dims, c->dims, (size_t)c->vrank * sizeof *c->dims);
+    nx_tensor *t = nx_broadcast(nx_scalar(NX_INT(0), NX_U8), s);
+    for (int i = 0; t && i < c->vrank; i++)
+        t = nx_vectorize(t, c->names[i]);
+    nx_retain(t);
+    nx_scope_end();
+    if (!t)
+        return -1;
+    int rc = nxdefn_while_entries(t, false, n, initial, entry_loop, &u, out);
+    nx_release(t);
+    return rc;
+}
+
 static int eager_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
-                       void *ctx, nx_tensor **out)
+                       void *ctx, nx_tensor **out, bool plain)
 {
     nx_tensor *state[MAX_LEAVES], *next[MAX_LEAVES];
     nxdefn_hdr init[MAX_LEAVES];
@@ -677,6 +719,17 @@ static int eager_while(int n, const nx_tensor *const *initial, nx_while_cond_fn 
     int rc = -1;
     for (int64_t done = 0;; done++) {
         nx_tensor *c = run_condition(state, cond, ctx);
+        if (c && c->vrank > 0) {   /* each entry runs to its own end (§6.2) */
+            rc = plain || done > 0 ? vectorized_condition(c)
+                                   : lower_vectorized(c, n, initial, cond, body, ctx, out);
+            nx_release(c);
+            if (rc == 0)
+                for (int i = 0; i < n; i++)
+                    nx_release(state[i]);
+            else
+                goto out;
+            return 0;
+        }
         int t = c ? truth(c) : -1;
         nx_release(c);
         if (t < 0)
@@ -705,7 +758,7 @@ out:
 }
 
 static int trace_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
-                       void *ctx, nx_tensor **out)
+                       void *ctx, nx_tensor **out, bool plain)
 {
     nxdefn_node *init[MAX_LEAVES] = { 0 }, *res[MAX_LEAVES];
     nxdefn_hdr h[MAX_LEAVES];
@@ -729,6 +782,11 @@ static int trace_while(int n, const nx_tensor *const *initial, nx_while_cond_fn 
     }
     nxdefn_tracing++;
     c = run_condition(params, cond, ctx);
+    if (c && c->vrank > 0) {   /* §6.2: lowered over the condition's entries (this trace is dropped) */
+        nxdefn_tracing--;
+        rc = plain ? vectorized_condition(c) : lower_vectorized(c, n, initial, cond, body, ctx, out);
+        goto out;
+    }
     int brc = c ? run_body(n, params, body, ctx, next) : -1;
     nxdefn_tracing--;
     if (brc < 0 || check_body(n, h, next) < 0)
@@ -781,8 +839,8 @@ out:
     return rc;
 }
 
-int nx_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body, void *ctx,
-             nx_tensor **out)
+static int while_run(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
+                     void *ctx, nx_tensor **out, bool plain)
 {
     if (n < 1 || n > MAX_LEAVES || !initial || !out)
         return nxerr_set(NX_ARGUMENT_ERROR, "while expects between 1 and %d state leaves, got: %d", MAX_LEAVES, n);
@@ -798,5 +856,18 @@ int nx_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_
     }
     for (int i = 0; i < n; i++)
         out[i] = NULL;
-    return traced ? trace_while(n, initial, cond, body, ctx, out) : eager_while(n, initial, cond, body, ctx, out);
+    return traced ? trace_while(n, initial, cond, body, ctx, out, plain)
+                  : eager_while(n, initial, cond, body, ctx, out, plain);
+}
+
+int nx_while(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body, void *ctx,
+             nx_tensor **out)
+{
+    return while_run(n, initial, cond, body, ctx, out, false);
+}
+
+int nxdefn_while_plain(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
+                       void *ctx, nx_tensor **out)
+{
+    return while_run(n, initial, cond, body, ctx, out, true);
 }

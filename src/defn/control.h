@@ -23,4 +23,20 @@ int nxdefn_cond_build(int k, nx_tensor *const *pt, nx_tensor *const *const *bodi
  * (control_vec.c). */
 int nxdefn_cond_vectorized(int k, nx_tensor *const *pt, nx_tensor *const *const *bodies, int leaves, nx_tensor **out);
 
+/* The inner loop of a vectorized while (spec/defn.md §6.2): runs on one entry of the
+ * state, state[0..n) (gen: that entry of a tensor generator, else NULL), and writes the
+ * entry's final state to out[0..n). 0, or -1 with an error. */
+typedef int nxdefn_entry_fn(int n, nx_tensor *const *state, const nx_tensor *gen, nx_tensor **out, void *ctx);
+/* The lowering of a while whose condition (or tensor generator, `generator` true) is
+ * target, vectorized: the state initial[0..n) broadcast against target's vectorized axes,
+ * an outer while over their flattened entries that runs fn on each, and the results with
+ * target's axes (then each leaf's own) in out[0..n), in the caller's scope (control_vwhile.c).
+ * Eager or traced. 0, or -1 with an error. */
+int nxdefn_while_entries(const nx_tensor *target, bool generator, int n, const nx_tensor *const *initial,
+                         nxdefn_entry_fn *fn, void *ctx, nx_tensor **out);
+/* nx_while whose condition must not be vectorized (the inner loop of the lowering):
+ * ArgumentError "condition for while cannot be vectorized, got: <tensor>" otherwise. */
+int nxdefn_while_plain(int n, const nx_tensor *const *initial, nx_while_cond_fn *cond, nx_while_body_fn *body,
+                       void *ctx, nx_tensor **out);
+
 #endif
