@@ -132,7 +132,8 @@ def case(rng, ti, tk, to, wide=False):
             ic, c = [rng.randint(1, 7)] * 2
             o, n = rng.randint(1, 9), rng.randint(1, 2)
             sp = [rng.randint(1, 5), rng.randint(17, 40)]
-            ksp = [rng.randint(1, 3) for _ in range(nsp)]
+            # half of them 3 x 3: the direct kernel has its own unrolled version for those
+            ksp = [3, 3] if rng.random() < 0.5 else [rng.randint(1, 3) for _ in range(nsp)]
             if mode == 2:
                 pads = [(rng.randint(-1, 2), rng.randint(-1, 2)) for _ in range(nsp)]
         idd = [(s - 1) * (idil[i] if idil else 1) + 1 for i, s in enumerate(sp)]

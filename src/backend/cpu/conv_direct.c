@@ -50,8 +50,9 @@ struct djob {
 };
 
 /* The kernel NAME of one task for element type T with vectors VT of VL lanes (unaligned
- * loads through VTU), compiled with the attributes ATTR. */
-#define DIRECT(NAME, ATTR, T, VT, VTU, VL) \
+ * loads through VTU), compiled with the attributes ATTR; K3: for 3 x 3 kernels only, whose
+ * constant trip counts let the compiler unroll the cell loops. */
+#define DIRECT(NAME, ATTR, T, VT, VTU, VL, K3) \
     typedef T VT __attribute__((vector_size(VL * sizeof(T)))); \
     typedef T VTU __attribute__((vector_size(VL * sizeof(T)), aligned(sizeof(T)))); \
     ATTR static void NAME(const djob *j, int64_t task) \
@@ -68,10 +69,10 @@ struct djob {
                     for (int v = 0; v < XV; v++) \
                         acc[k][v] = (VT){ 0 }; \
                 for (int64_t c = 0; c < j->c; c++) \
-                    for (int64_t r = 0; r < j->kh; r++) { \
+                    for (int64_t r = 0; r < (K3 ? 3 : j->kh); r++) { \
                         const T *row = pimg + (c * j->ph + y + r) * j->pw + x; \
-                        const T *wk = wp + (c * j->kh + r) * j->kw * OB; \
-                        for (int64_t s = 0; s < j->kw; s++) { \
+                        const T *wk = wp + (c * (K3 ? 3 : j->kh) + r) * (K3 ? 3 : j->kw) * OB; \
+                        for (int64_t s = 0; s < (K3 ? 3 : j->kw); s++) { \
                             VT in[XV]; \
                             for (int v = 0; v < XV; v++) \
                                 in[v] = *(const VTU *)(row + s + v * VL); \
@@ -93,11 +94,15 @@ struct djob {
                 } \
             } \
     }
-DIRECT(block_f32, , float, v4_float, vu4_float, 4)
-DIRECT(block_f64, , double, v2_double, vu2_double, 2)
+DIRECT(block_f32, , float, v4_float, vu4_float, 4, 0)
+DIRECT(block_f64, , double, v2_double, vu2_double, 2, 0)
+DIRECT(block_f32_3x3, , float, v4_float, vu4_float, 4, 1)
+DIRECT(block_f64_3x3, , double, v2_double, vu2_double, 2, 1)
 #ifdef NXCPU_X86_BUILDS
-DIRECT(block_f32_avx2, NXCPU_AVX2_FMA, float, v8_float, vu8_float, 8)
-DIRECT(block_f64_avx2, NXCPU_AVX2_FMA, double, v4_double, vu4_double, 4)
+DIRECT(block_f32_avx2, NXCPU_AVX2_FMA, float, v8_float, vu8_float, 8, 0)
+DIRECT(block_f64_avx2, NXCPU_AVX2_FMA, double, v4_double, vu4_double, 4, 0)
+DIRECT(block_f32_avx2_3x3, NXCPU_AVX2_FMA, float, v8_float, vu8_float, 8, 1)
+DIRECT(block_f64_avx2_3x3, NXCPU_AVX2_FMA, double, v4_double, vu4_double, 4, 1)
 #endif
 
 static void tasks(void *ctx, int64_t begin, int64_t end)
@@ -147,10 +152,11 @@ int nxcpu_conv_direct(nx_tensor *out, const nx_tensor *x, const nx_tensor *w, co
     if (j.c * j.kh * j.kw > NXCPU_DIRECT_ROWS || j.oh * j.ow == 0 || j.c == 0)
         return 0;
     int64_t nv = x->dims[0], images = nv * x->dims[1], lanes = 16 / (int64_t)j.esize;
-    j.block = j.esize == 4 ? block_f32 : block_f64;
+    bool k3 = j.kh == 3 && j.kw == 3;
+    j.block = j.esize == 4 ? (k3 ? block_f32_3x3 : block_f32) : (k3 ? block_f64_3x3 : block_f64);
 #ifdef NXCPU_X86_BUILDS
     if (nxcpu_isa_avx2_fma()) {
-        j.block = j.esize == 4 ? block_f32_avx2 : block_f64_avx2;
+        j.block = j.esize == 4 ? (k3 ? block_f32_avx2_3x3 : block_f32_avx2) : (k3 ? block_f64_avx2_3x3 : block_f64_avx2);
         lanes = 32 / (int64_t)j.esize;
     }
 #endif
