@@ -6,7 +6,11 @@
  * n and a reverse loop rematerialises the state before each iteration from the initial
  * state, applying the VJPs from the last iteration to the first (O(n^2) body runs, O(1)
  * memory). The new loops reuse the forward loop's context: its parameters keep their
- * positions and new ones follow. */
+ * positions and new ones follow. A state leaf may be vectorized (the inner loop of a
+ * vectorized while keeps a leaf's axes beyond the condition's, spec/defn.md §6.2): the
+ * new loops then carry it, and its cotangent, vectorized the same way, so the body runs
+ * as recorded; the body's VJP runs devectorized with those axes as batch axes (§9), and
+ * the gradient leaves the rule devectorized, as every cotangent of the pass is. */
 #include "defn/grad.h"
 
 #include <string.h>
@@ -205,6 +209,20 @@ static nx_type cotangent_type(nx_type leaf, nx_type g)
     return nx_type_merge(t, g);
 }
 
+/* t (devectorized, the full shape of h) converted to `type`, broadcast to h's full shape
+ * and vectorized again over h's vectorized axes. */
+static nx_tensor *as_leaf(nx_tensor *t, nx_type type, const nxdefn_hdr *h)
+{
+    if (t && t->vrank > 0)
+        t = nx_devectorize(t, false);
+    nx_shape sh = { .rank = h->rank };
+    memcpy(sh.dims, h->dims, (size_t)h->rank * sizeof *h->dims);
+    t = nx_broadcast(nx_as_type(t, type), sh);
+    for (int k = 0; t && k < h->vrank; k++)
+        t = nx_vectorize(t, h->names[k]);
+    return t;
+}
+
 int nxgrad_while(nxdefn_node *n, nx_tensor *const *g, nx_tensor **out)
 {
     const nxdefn_while *w = n->loop;
@@ -212,39 +230,37 @@ int nxgrad_while(nxdefn_node *n, nx_tensor *const *g, nx_tensor **out)
     if (L > MAX_STATE)
         return nxerr_set(NX_ARGUMENT_ERROR, "grad of a while loop with more than %d state leaves is not supported",
                          MAX_STATE);
-    for (int l = 0; l < L; l++) {
+    for (int l = 0; l < L; l++)
         out[l] = NULL;
-        if (n->in[l]->h.vrank > 0)
-            return nxerr_set(NX_ARGUMENT_ERROR, "grad of a vectorized while loop is not supported yet");
-    }
     nxdefn_node *pn[MAX_STATE] = { 0 };
     if (find_params(w, pn) < 0)
         return -1;
-    nx_tensor *body[MAX_STATE], *s0[MAX_STATE], *gin[MAX_STATE], *gp[MAX_STATE], *vjp[MAX_STATE];
+    nx_tensor *body[MAX_STATE], *s0[MAX_STATE], *gin[MAX_STATE], *gp[MAX_STATE], *seed[MAX_STATE];
+    nx_tensor *vjp[MAX_STATE];
+    nxdefn_hdr gh[MAX_STATE];
     nxdefn_node *fresh[MAX_STATE] = { 0 };
     int rc = -1;
     for (int l = 0; l < L; l++) {
-        nxdefn_hdr h = n->in[l]->h, gh = h;
+        nxdefn_hdr h = n->in[l]->h;
         if (!pn[l] && !(pn[l] = fresh[l] = nxdefn_parameter(&h, l, ctx)))
             goto out;
-        gh.type = cotangent_type(h.type, g[l]->type);
-        memset(gh.names, 0, sizeof gh.names);
-        nx_shape sh = { .rank = h.rank };
-        memcpy(sh.dims, h.dims, (size_t)h.rank * sizeof *h.dims);
-        if (!(body[l] = nxdefn_tensor(&w->body[l]->h, nxdefn_retain(w->body[l]))) ||
-            !(s0[l] = nxgrad_tensor(n->in[l])) || !(gin[l] = nx_broadcast(nx_as_type(g[l], gh.type), sh)) ||
-            !(gp[l] = param(&gh, L + l, ctx)))
+        gh[l] = h;   /* the cotangent: the leaf's shape and vectorized axes, no inner names */
+        gh[l].type = cotangent_type(h.type, g[l]->type);
+        memset(gh[l].names + h.vrank, 0, (size_t)(NX_MAX_RANK - h.vrank) * sizeof *gh[l].names);
+        s0[l] = nxgrad_tensor(n->in[l]);
+        for (int k = 0; s0[l] && k < h.vrank; k++)
+            s0[l] = nx_vectorize(s0[l], h.names[k]);
+        if (!(body[l] = nxdefn_tensor(&w->body[l]->h, nxdefn_retain(w->body[l]))) || !s0[l] ||
+            !(gin[l] = as_leaf(g[l], gh[l].type, &gh[l])) || !(gp[l] = param(&gh[l], L + l, ctx)) ||
+            !(seed[l] = h.vrank > 0 ? nx_devectorize(gp[l], false) : gp[l]))
             goto out;
     }
     /* 1. the body's VJP over the loop parameters, seeded with the parameters gp */
-    if (nxgrad_reverse_multi(L, body, gp, L, pn, vjp, NULL) < 0)
+    if (nxgrad_reverse_multi(L, body, seed, L, pn, vjp, NULL) < 0)
         goto out;
-    for (int l = 0; l < L; l++) {
-        nx_shape sh = { .rank = gp[l]->rank };
-        memcpy(sh.dims, gp[l]->dims, (size_t)gp[l]->rank * sizeof *gp[l]->dims);
-        if (!(vjp[l] = nx_broadcast(nx_as_type(vjp[l], gp[l]->type), sh)))
+    for (int l = 0; l < L; l++)
+        if (!(vjp[l] = as_leaf(vjp[l], gh[l].type, &gh[l])))
             goto out;
-    }
     /* 2. the number of iterations: {state, i} = {s0, 0} while cond: {body, i + 1} */
     nxdefn_hdr ih = { .type = NX_S32 };
     nx_tensor *count_init[MAX_STATE + 1], *count_body[MAX_STATE + 1], *counted[MAX_STATE + 1];
@@ -290,7 +306,8 @@ int nxgrad_while(nxdefn_node *n, nx_tensor *const *g, nx_tensor **out)
         goto out;
     /* 4. the final g is the gradient of the initial state */
     for (int l = 0; l < L; l++)
-        out[l] = res[L + l];
+        if (!(out[l] = res[L + l]->vrank > 0 ? nx_devectorize(res[L + l], false) : res[L + l]))
+            goto out;
     rc = 0;
 out:
     for (int l = 0; l < L; l++)
