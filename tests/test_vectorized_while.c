@@ -719,3 +719,130 @@ Test(vectorized_while, grad_two_extra_axes)
         nx_scope_end();
     }
 }
+
+/* ---- a plain variable through a lowering with leaves over other axes: the inner loop
+ * mixes a plain leaf (a, from w) with leaves over y and z and a captured constant over y;
+ * the loss is devectorized, so w stays plain and gets one gradient: checked against
+ * central differences, and jvp (nx_jvp) against directional differences ---- */
+
+typedef struct {
+    const nx_tensor *i0, *v0, *u0, *k0;
+    bool vector;   /* the loss a vector (for jvp) rather than its sum */
+} mixed;
+
+static int mixed_body(nx_tensor *const *s, nx_tensor **next, void *c)
+{
+    const mixed *m = c;
+    next[0] = nx_add(s[0], NX_I(1));
+    next[1] = nx_add(nx_multiply(nx_sin(s[1]), s[3]), nx_multiply(nx_multiply(s[1], m->k0), NX_F(0.2)));
+    next[2] = nx_add(nx_multiply(nx_multiply(nx_cos(s[2]), s[3]), NX_F(0.5)), nx_multiply(s[2], NX_F(0.3)));
+    next[3] = nx_add(nx_multiply(s[3], NX_F(0.95)), nx_multiply(nx_sin(s[3]), NX_F(0.05)));
+    return next[0] && next[1] && next[2] && next[3] ? 0 : -1;
+}
+
+static nx_tensor *mixed_loss(nx_tensor *const *a, void *ctx)
+{
+    const mixed *m = ctx;
+    nx_tensor *out[4];
+    const nx_tensor *init[4] = { m->i0, m->v0, m->u0, a[0] };
+    if (nx_while(4, init, ex_cond, mixed_body, ctx, out) < 0)
+        return NULL;
+    /* v: [x, y] then 2; u: [x, z] then 2; a: [x] then 2 */
+    nx_tensor *v = nx_devectorize(out[1], false), *u = nx_devectorize(out[2], false);
+    nx_tensor *w = nx_devectorize(out[3], false);
+    if (!v || !u || !w)
+        return NULL;
+    cr_assert_eq(v->rank, 3);
+    cr_assert_eq(u->rank, 3);
+    cr_assert_eq(w->rank, 2);
+    nx_tensor *r = nx_add(nx_add(nx_sum(v, .axes = NX_AXES(0, 1)), nx_sum(u, .axes = NX_AXES(0, 1))),
+                          nx_sum(w, .axes = NX_AXES(0)));
+    return m->vector ? r : nx_sum(r);
+}
+
+static void mixed_at(mixed *m, const double *w, double *out)
+{
+    nx_tensor *a[1] = { nx_from_data(w, NX_F64, NX_SHAPE(2)) };
+    nx_tensor *r = mixed_loss(a, m);
+    cr_assert_not_null(r, "%s", nx_error_message());
+    values(r, out);
+}
+
+Test(vectorized_while, grad_and_jvp_of_a_plain_variable)
+{
+    unsigned seed = 43;
+    long rounds = nxtest_scaled(2);
+    for (long r = 0; r < rounds; r++) {
+        nx_scope_begin();
+        mixed m = { .i0 = nx_vectorize(random_tensor(&seed, NX_S32, NX_SHAPE(3), 0, 5), "x"),
+                    .v0 = nx_vectorize(random_f64(&seed, NX_SHAPE(2, 2)), "y"),
+                    .u0 = nx_vectorize(random_f64(&seed, NX_SHAPE(3, 2)), "z"),
+                    .k0 = nx_vectorize(random_f64(&seed, NX_SHAPE(2, 1)), "y") };
+        double ws[2] = { 0.5 + rnd(&seed), 0.5 + rnd(&seed) }, ts[2] = { 2 * rnd(&seed) - 1, 2 * rnd(&seed) - 1 };
+        nx_tensor *w = nx_from_data(ws, NX_F64, NX_SHAPE(2)), *t = nx_from_data(ts, NX_F64, NX_SHAPE(2));
+        const double h = 1e-6;
+        /* grad of the summed loss */
+        nx_tensor *g[1], *value;
+        cr_assert_eq(nx_value_and_grad(mixed_loss, &m, &value, g, w), 0, "%s", nx_error_message());
+        cr_assert_eq(g[0]->vrank, 0);
+        cr_assert_eq(g[0]->rank, 1);
+        double gv[2], v0[1];
+        values(g[0], gv);
+        mixed_at(&m, ws, v0);
+        double vv[1];
+        values(value, vv);
+        cr_assert(fabs(vv[0] - v0[0]) <= 1e-12 * (1 + fabs(v0[0])), "value %g against %g", vv[0], v0[0]);
+        for (int j = 0; j < 2; j++) {
+            double wp[2] = { ws[0], ws[1] }, wm[2] = { ws[0], ws[1] }, fp[1], fm[1];
+            wp[j] += h;
+            wm[j] -= h;
+            mixed_at(&m, wp, fp);
+            mixed_at(&m, wm, fm);
+            double fd = (fp[0] - fm[0]) / (2 * h);
+            cr_assert(fabs(gv[j] - fd) <= 1e-6 * (1 + fabs(fd)), "dw %d: %g against %g", j, gv[j], fd);
+        }
+        /* jvp of the vector loss along t */
+        m.vector = true;
+        nx_tensor *y, *dy;
+        cr_assert_eq(nx_jvp(mixed_loss, &m, &y, &dy, w, t), 0, "%s", nx_error_message());
+        double yv[2], dyv[2], f0[2], fp[2], fm[2];
+        double wp[2] = { ws[0] + h * ts[0], ws[1] + h * ts[1] }, wm[2] = { ws[0] - h * ts[0], ws[1] - h * ts[1] };
+        values(y, yv);
+        values(dy, dyv);
+        mixed_at(&m, ws, f0);
+        mixed_at(&m, wp, fp);
+        mixed_at(&m, wm, fm);
+        for (int j = 0; j < 2; j++) {
+            double fd = (fp[j] - fm[j]) / (2 * h);
+            cr_assert(fabs(yv[j] - f0[j]) <= 1e-12 * (1 + fabs(f0[j])), "value %d: %g against %g", j, yv[j], f0[j]);
+            cr_assert(fabs(dyv[j] - fd) <= 1e-6 * (1 + fabs(fd)), "jvp %d: %g against %g", j, dyv[j], fd);
+        }
+        nx_scope_end();
+    }
+}
+
+/* ---- the interpreter: grad through a tensor generator whose state leaf y carries an
+ * axis (z) beyond the generator's (x), against each entry's plain gradient, stacked ---- */
+
+Test(vectorized_while, interpreter_grad_with_an_extra_axis)
+{
+    static const char *const mod =
+        "defmodule VG do\n  import Nx.Defn\n"
+        "  defn pair(t, y), do: while({acc = Nx.sum(y * 0.0), y}, x <- t, do: {acc + Nx.sum(Nx.sin(x * y)), y * 1.5})\n"
+        "  defn loss(t, y) do\n    {a, _} = pair(t, y)\n    a\n  end\n"
+        "end\n";
+    char code[8192];
+    int n = snprintf(code, sizeof code,
+                     "%s{t, k} = Nx.Random.uniform(Nx.Random.key(7), -1.0, 1.0, shape: {2, 4}, type: :f64)\n"
+                     "{y, _} = Nx.Random.uniform(k, -1.0, 1.0, shape: {3, 2}, type: :f64)\n"
+                     "g = Nx.Defn.grad(Nx.vectorize(y, :z), fn y -> VG.loss(Nx.vectorize(t, :x), y) end)\n"
+                     "each = Nx.stack([",
+                     mod);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            n += snprintf(code + n, sizeof code - (size_t)n, "%sNx.Defn.grad(y[%d], fn y -> VG.loss(t[%d], y) end)",
+                          i || j ? ", " : "", j, i);
+    snprintf(code + n, sizeof code - (size_t)n,
+             "])\n{g.vectorized_axes, Nx.to_number(Nx.all_close(Nx.reshape(Nx.devectorize(g), {6, 2}), each, atol: 1.0e-12))}");
+    nxtest_expect_code(code, "{[x: 2, z: 3], 1}");
+}
