@@ -4,7 +4,9 @@
  * through its own plain loop (the entry taken out, a non-vectorized nx_while) must equal
  * that entry of the vectorized result, eager and traced, on random inputs in several types;
  * entries stop after different numbers of iterations. Gradients are checked against central
- * finite differences of each entry in f64 and against the stacked per-entry gradients. */
+ * finite differences of each entry in f64 and against the stacked per-entry gradients,
+ * also when state leaves carry vectorized axes beyond the condition's (the inner loop then
+ * has vectorized state), and jvp against directional differences. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
