@@ -82,12 +82,24 @@ int nxgrad_sort(nxgrad_args *a)
     return OUT(0, nx_take_along_axis(G, inv, .axis = NX_AXIS(p->axis)));
 }
 
-/* fft, ifft (the kernel's length is its input's): the same transform of g. */
+/* fft, ifft (spec/grad.md §4.9): the same transform of g at the output's length, then cut
+ * or zero-padded at the end back to the input's length (the node may be over the input
+ * as given, which the forward resized). */
 int nxgrad_fft(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
-    nx_fft_opts o = { .length = X->dims[p->axis], .axis = NX_AXIS(p->axis), .eps = p->fft.eps };
-    return OUT(0, a->n->op == NX_OP_fft ? nx_fft_(G, o) : nx_ifft_(G, o));
+    int axis = p->axis;
+    int64_t n = G->dims[axis], d = X->dims[axis];
+    nx_fft_opts o = { .length = n, .axis = NX_AXIS(axis), .eps = p->fft.eps };
+    nx_tensor *u = a->n->op == NX_OP_fft ? nx_fft_(G, o) : nx_ifft_(G, o);
+    if (u && d < n)
+        u = nx_slice_along_axis(u, 0, d, .axis = NX_AXIS(axis));
+    else if (u && d > n) {
+        nx_padding config = { .n = u->rank };
+        config.v[axis].high = d - n;
+        u = nx_pad(u, nx_scalar(NX_INT(0), u->type), config);
+    }
+    return OUT(0, u);
 }
 
 /* g added into zeros of header h at the positions idx (idx's shape: g's) take along axis. */
@@ -108,16 +120,15 @@ int nxgrad_take_along_axis(nxgrad_args *a)
     return OUT(0, scatter_along(&a->n->in[0]->h, Y, G, p->axis));
 }
 
-/* top_k (values): g scattered back to the positions the indices select, as Nx's default
- * implementation (argsort + take_along_axis) differentiates. */
+/* top_k (the TopK block {values, indices}): the values' cotangent scattered back to the
+ * positions the indices select, as Nx's default implementation (argsort +
+ * take_along_axis) differentiates; the indices contribute nothing. */
 int nxgrad_top_k(nxgrad_args *a)
 {
-    const int64_t *k = a->n->opts;
-    if (!k || a->n->opts_size != sizeof *k)
-        return nxerr_set(NX_RUNTIME_ERROR, "grad of top_k: unexpected options");
-    nx_tensor *idx = nx_slice_along_axis(nx_argsort(X, .axis = NX_AXIS(-1), .direction = NX_DESC, .stable = true), 0, *k,
-                                         .axis = NX_AXIS(-1));
-    return OUT(0, idx ? scatter_along(&a->n->in[0]->h, idx, G, X->rank - 1) : NULL);
+    if (a->nout != 2)
+        return nxerr_set(NX_RUNTIME_ERROR, "grad of top_k: expected the values and the indices");
+    nx_tensor *idx = a->anss[1];
+    return OUT(0, scatter_along(&a->n->in[0]->h, idx, a->gs[0], idx->rank - 1));
 }
 
 /* cumulative_max, cumulative_min: each output's gradient goes to the position of its running

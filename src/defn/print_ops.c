@@ -328,7 +328,6 @@ void nxdefn_print_kernel(nxdefn_printer *p, nxtext *t, const nxdefn_node *n)
 
 const char *nxdefn_print_call_name(const nxdefn_node *n)
 {
-    /* top_k is recorded as one call over the values (src/ops/sort.c); blocks made by
-     * nxdefn_block (the Nx.LinAlg ones) print as blocks too */
-    return (n->calln && n->text && !strncmp(n->text, "%Nx.", 4)) || (n->name && !strcmp(n->name, "top_k")) ? "block" : NULL;
+    /* blocks made by nxdefn_block (the Nx.LinAlg ones, TopK) print as blocks */
+    return n->calln && n->text && !strncmp(n->text, "%Nx.", 4) ? "block" : NULL;
 }
