@@ -205,3 +205,34 @@ Test(defn_print2, fft_length)
                        " Nx.sum(Nx.real(Nx.multiply(Nx.fft(a, length: 4), Nx.tensor([1.0, 2.0, 3.0, 4.0])))) end)",
                        "#Nx.Tensor<\n  c64[3]\n  [10.0+0.0i, -2.0+2.0i, -2.0+0.0i]\n>");
 }
+
+/* ---- triangular_solve over its operands as given ---- */
+
+Test(defn_print2, triangular_solve_operands)
+{
+    /* §3.2 `[a, b, opts]`: no as_type to the compute type around it; with no options
+     * keyword!'s order `transform_a: :none, left_side: true, lower: true` (§9.2) */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, b -> Nx.LinAlg.triangular_solve(a, b) end,"
+                " [Nx.tensor([[1.0, 0.0], [2.0, 3.0]]), Nx.tensor([1.0, 2.0])])",
+                "f32[2]", "parameter a:0\tf32[2][2]", "parameter b:1\tf32[2]",
+                "c = triangular_solve a, b, transform_a: :none, left_side: true, lower: true\tf32[2]");
+    /* an s32 matrix with an f32 right side: the node is over both as given, output f32 */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, b -> Nx.LinAlg.triangular_solve(a, b, lower: false, left_side: false)"
+                " end, [Nx.tensor([[1, 2], [0, 3]]), Nx.tensor([[1.0, 2.0]])])",
+                "f32[1][2]", "parameter a:0\ts32[2][2]", "parameter b:1\tf32[1][2]",
+                "c = triangular_solve a, b, transform_a: :none, left_side: false, lower: false\tf32[1][2]");
+    /* values: [[1, 0], [2, 4]] x = [1, 2] gives x = [1, 0]; x [[1, 2], [0, 4]] = [1, 2] too */
+    nxtest_expect_code("Nx.Defn.jit(fn a, b -> Nx.LinAlg.triangular_solve(a, b) end)"
+                       ".(Nx.tensor([[1.0, 0.0], [2.0, 4.0]]), Nx.tensor([1.0, 2.0]))",
+                       "#Nx.Tensor<\n  f32[2]\n  [1.0, 0.0]\n>");
+    nxtest_expect_code("Nx.Defn.jit(fn a, b -> Nx.LinAlg.triangular_solve(a, b, lower: false, left_side: false) end)"
+                       ".(Nx.tensor([[1, 2], [0, 4]]), Nx.tensor([[1.0, 2.0]]))",
+                       "#Nx.Tensor<\n  f32[1][2]\n  [\n    [1.0, 0.0]\n  ]\n>");
+    /* grads (grad.md §4.10): b̄ = A⁻ᵀ·1 = [0.5, 0.25]; Ā = tril(-A⁻ᵀ·1·xᵀ) */
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([1.0, 2.0]), fn b ->"
+                       " Nx.sum(Nx.LinAlg.triangular_solve(Nx.tensor([[1.0, 0.0], [2.0, 4.0]]), b)) end)",
+                       "#Nx.Tensor<\n  f32[2]\n  [0.5, 0.25]\n>");
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([[1.0, 0.0], [2.0, 4.0]]), fn a ->"
+                       " Nx.sum(Nx.LinAlg.triangular_solve(a, Nx.tensor([1.0, 2.0]))) end)",
+                       "#Nx.Tensor<\n  f32[2][2]\n  [\n    [-0.5, 0.0],\n    [-0.25, -0.0]\n  ]\n>");
+}
