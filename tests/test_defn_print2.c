@@ -236,3 +236,44 @@ Test(defn_print2, triangular_solve_operands)
                        " Nx.sum(Nx.LinAlg.triangular_solve(a, Nx.tensor([1.0, 2.0]))) end)",
                        "#Nx.Tensor<\n  f32[2][2]\n  [\n    [-0.5, 0.0],\n    [-0.25, -0.0]\n  ]\n>");
 }
+
+/* ---- conv over its operands as given ---- */
+
+Test(defn_print2, conv_operands)
+{
+    /* §3.2 `[input, kernel, opts]` with the options normalised in Nx's order: one node over
+     * the operands as given, no reshape to a batch of vectors and no as_type */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k) end,"
+                " [Nx.iota({1, 2, 5}, type: :f32), Nx.iota({3, 2, 2}, type: :f32)])",
+                "f32[1][3][4]", "parameter a:0\tf32[1][2][5]", "parameter b:1\tf32[3][2][2]",
+                "c = conv a, b, strides: [1], padding: [{0, 0}], input_dilation: [1], kernel_dilation: [1],"
+                " feature_group_size: 1, batch_group_size: 1, input_permutation: [0, 1, 2],"
+                " kernel_permutation: [0, 1, 2], output_permutation: [0, 1, 2]\tf32[1][3][4]");
+    /* an s32 input with an f32 kernel (output f32), :same padding on 5 with stride 2 and a
+     * 2-wide kernel ({0, 1}), permutations as given: the input's channels last, the
+     * kernel's {k, I, O}, the output's channels last ({1, 3, 3}) */
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k, strides: [2], padding: :same,"
+                " input_permutation: [0, 2, 1], kernel_permutation: [2, 1, 0], output_permutation: [0, 2, 1]) end,"
+                " [Nx.iota({1, 5, 2}), Nx.iota({2, 2, 3}, type: :f32)])",
+                "f32[1][3][3]", "parameter a:0\ts32[1][5][2]", "parameter b:1\tf32[2][2][3]",
+                "c = conv a, b, strides: [2], padding: [{0, 1}], input_dilation: [1], kernel_dilation: [1],"
+                " feature_group_size: 1, batch_group_size: 1, input_permutation: [0, 2, 1],"
+                " kernel_permutation: [2, 1, 0], output_permutation: [0, 2, 1]\tf32[1][3][3]");
+    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k, feature_group_size: 2, kernel_dilation: [2]) end,"
+                " [Nx.iota({1, 4, 5}, type: :f32), Nx.iota({4, 2, 2}, type: :f32)])",
+                "f32[1][4][3]", "parameter a:0\tf32[1][4][5]", "parameter b:1\tf32[4][2][2]",
+                "c = conv a, b, strides: [1], padding: [{0, 0}], input_dilation: [1], kernel_dilation: [2],"
+                " feature_group_size: 2, batch_group_size: 1, input_permutation: [0, 1, 2],"
+                " kernel_permutation: [0, 1, 2], output_permutation: [0, 1, 2]\tf32[1][4][3]");
+    /* values: a correlation, [1, 2, 3] with [1, -1] gives [-1, -1] */
+    nxtest_expect_code("Nx.Defn.jit(fn a, k -> Nx.conv(a, k) end).(Nx.tensor([[[1, 2, 3]]]), Nx.tensor([[[1.0, -1.0]]]))",
+                       "#Nx.Tensor<\n  f32[1][1][2]\n  [\n    [\n      [-1.0, -1.0]\n    ]\n  ]\n>");
+    /* grads through the permutations (grad.md §4.7): d sum / d x_j sums the kernel taps
+     * that reach j ([1, 0, -1]); d sum / d w_k sums the inputs under tap k ([3, 5]) */
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([[[1.0], [2.0], [3.0]]]), fn a ->"
+                       " Nx.sum(Nx.conv(a, Nx.tensor([[[1.0, -1.0]]]), input_permutation: [0, 2, 1])) end)",
+                       "#Nx.Tensor<\n  f32[1][3][1]\n  [\n    [\n      [1.0],\n      [0.0],\n      [-1.0]\n    ]\n  ]\n>");
+    nxtest_expect_code("Nx.Defn.grad(Nx.tensor([[[1.0], [-1.0]]]), fn k ->"
+                       " Nx.sum(Nx.conv(Nx.tensor([[[1.0, 2.0, 3.0]]]), k, kernel_permutation: [0, 2, 1])) end)",
+                       "#Nx.Tensor<\n  f32[1][2][1]\n  [\n    [\n      [3.0],\n      [5.0]\n    ]\n  ]\n>");
+}

@@ -346,23 +346,55 @@ static nx_tensor *regroup(const nx_tensor *t, int src, int64_t n, int dst)
     return nx_reshape(x, out);
 }
 
-/* The kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I, k...}) with V = 1
- * dropped are nx_conv's defaults, so the rule is spec §4.7 with identity permutations;
- * feature and batch groups regroup the kernel's output features into its input features. */
+/* t's axes permuted (out axis i is t's axis perm[i]); back: the inverse permutation. */
+static nx_tensor *permuted(const nx_tensor *t, const int *perm, int r, bool back)
+{
+    if (!t)
+        return NULL;
+    nx_axes ax = { .n = r };
+    for (int i = 0; i < r; i++) {
+        if (back)
+            ax.index[perm[i]] = i;
+        else
+            ax.index[i] = perm[i];
+    }
+    return nx_transpose(t, .axes = ax);
+}
+
+/* The rule works on the kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I,
+ * k...}) with V = 1 dropped, nx_conv's defaults, so it is spec §4.7 with identity
+ * permutations; feature and batch groups regroup the kernel's output features into its
+ * input features. A node over the operands as given (conv.perms) is brought to those
+ * layouts by its permutations and its contributions taken back. */
 int nxgrad_conv(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
     int nsp = p->conv.nsp, r = 2 + nsp;
     int64_t fg = p->conv.fgroups > 1 ? p->conv.fgroups : 1, bg = p->conv.bgroups > 1 ? p->conv.bgroups : 1;
-    if (X->dims[0] != 1)
-        return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with vectorized operands is not supported yet");
+    bool given = p->conv.perms;
+    nx_tensor *x, *k, *g;
     nx_shape xs = { .rank = r }, ks = { .rank = r }, gs = { .rank = r };
-    for (int i = 0; i < r; i++) {
-        xs.dims[i] = X->dims[i + 1];
-        ks.dims[i] = Y->dims[i + 1];
-        gs.dims[i] = G->dims[i + 1];
+    if (given) {
+        x = permuted(X, p->conv.iperm, r, false);
+        k = permuted(Y, p->conv.kperm, r, false);
+        g = permuted(G, p->conv.operm, r, false);
+        if (!x || !k || !g)
+            return -1;
+        xs = shape_of(x);
+        ks = shape_of(k);
+        gs = shape_of(g);
+    } else {
+        if (X->dims[0] != 1)
+            return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with vectorized operands is not supported yet");
+        for (int i = 0; i < r; i++) {
+            xs.dims[i] = X->dims[i + 1];
+            ks.dims[i] = Y->dims[i + 1];
+            gs.dims[i] = G->dims[i + 1];
+        }
+        x = nx_reshape(X, xs);
+        k = nx_reshape(Y, ks);
+        g = nx_reshape(G, gs);
     }
-    nx_tensor *x = nx_reshape(X, xs), *k = nx_reshape(Y, ks), *g = nx_reshape(G, gs);
     nx_conv_opts lo = { .padding = NX_PADDING_EXPLICIT, .pads = { .n = nsp }, .strides = { .n = nsp },
                         .input_dilation = { .n = nsp }, .kernel_dilation = { .n = nsp },
                         .kernel_permutation = { .n = r } };
@@ -400,10 +432,12 @@ int nxgrad_conv(nxgrad_args *a)
         nx_tensor *xg = nx_conv_(g, nx_reverse(kk, .axes = rev), lo);
         if (bg > 1)   /* {N / bg, bg * C, ..} back to {N, C, ..} */
             xg = regroup(xg, 1, bg, 0);
-        rc |= OUT(0, xg);
+        rc |= OUT(0, given ? permuted(xg, p->conv.iperm, r, true) : xg);
     }
-    if (a->want[1])
-        rc |= OUT(1, nx_conv_(x, g, ko));
+    if (a->want[1]) {
+        nx_tensor *kg = nx_conv_(x, g, ko);
+        rc |= OUT(1, given ? permuted(kg, p->conv.kperm, r, true) : kg);
+    }
     return rc;
 }
 

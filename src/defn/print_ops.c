@@ -246,11 +246,16 @@ static void conv_args(nxdefn_printer *p, nxtext *t, const nxdefn_node *n)
     ints(t, nsp, n->params->conv.kdil, '[', ']');
     nxtext_printf(t, ", feature_group_size: %lld, batch_group_size: %lld, input_permutation: ",
                   (long long)n->params->conv.fgroups, (long long)n->params->conv.bgroups);
-    identity_list(t, nsp + 2);
-    nxtext_puts(t, ", kernel_permutation: ");
-    identity_list(t, nsp + 2);
-    nxtext_puts(t, ", output_permutation: ");
-    identity_list(t, nsp + 2);
+    /* over the operands as given: their permutations; over canonical layouts: identity */
+    const int *perm[3] = { n->params->conv.iperm, n->params->conv.kperm, n->params->conv.operm };
+    static const char *const label[3] = { "", ", kernel_permutation: ", ", output_permutation: " };
+    for (int k = 0; k < 3; k++) {
+        nxtext_puts(t, label[k]);
+        if (n->params->conv.perms)
+            int_list(t, nsp + 2, perm[k]);
+        else
+            identity_list(t, nsp + 2);
+    }
 }
 
 /* triangular_solve a, b, transform_a: ..., left_side: ..., lower: ... (§3.2's order) */
