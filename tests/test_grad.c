@@ -112,6 +112,9 @@ UNARY(sort, nx_sin(nx_multiply(nx_sort(a[0], .axis = NX_AXIS(-1)), a[1])))
 UNARY(sort_desc, nx_sin(nx_multiply(nx_sort(a[0], .axis = NX_AXIS(0), .direction = NX_DESC), a[1])))
 UNARY(fft, nx_sin(nx_real(nx_multiply(nx_fft(a[0]), nx_number_tensor(NX_COMPLEX(1, 2))))))
 UNARY(ifft, nx_sin(nx_real(nx_multiply(nx_ifft(nx_multiply(a[0], NX_F(3))), nx_number_tensor(NX_COMPLEX(1, 2))))))
+/* a :length other than the axis size: one node over the input as given (padded or cut) */
+UNARY(fft_length, nx_sin(nx_real(nx_multiply(nx_fft(a[0], .length = 4), nx_number_tensor(NX_COMPLEX(1, 2))))))
+UNARY(ifft_length, nx_sin(nx_real(nx_multiply(nx_ifft(nx_multiply(a[0], NX_F(3)), .length = 6), nx_number_tensor(NX_COMPLEX(1, 2))))))
 
 UNARY(take_along_axis, nx_sin(nx_take_along_axis(a[0], nx_from_data(((int64_t[]){ 1, 0, 1, 1, 0, 0 }), NX_S64, NX_SHAPE(3, 2)), .axis = NX_AXIS(1))))
 UNARY(take_along_axis0, nx_sin(nx_take_along_axis(a[0], nx_from_data(((int64_t[]){ 2, 0, 2, 1 }), NX_S64, NX_SHAPE(2, 2)), .axis = NX_AXIS(0))))
@@ -210,6 +213,8 @@ static const gcase cases[] = {
     { "sort", f_sort, 2, -3, 3, { "2x3,2x3", "4,4", "2x1x3,2x1x3" } },
     { "sort", f_sort_desc, 2, -3, 3, { "3x2,3x2", "4,4", "3x1x2,3x1x2" } },
     U3(fft, -2, 2), U3(ifft, -2, 2),
+    { "fft", f_fft_length, 1, -2, 2, { "2x3", "4", "2x1x5" } },
+    { "ifft", f_ifft_length, 1, -2, 2, { "2x3", "4", "2x1x7" } },
     { "take_along_axis", f_take_along_axis, 1, -3, 3, { "3x2", "3x4", "3x3" } },
     { "take_along_axis", f_take_along_axis0, 1, -3, 3, { "3x2", "4x2", "5x2" } },
     { "cumulative_max", f_cumulative_max, 1, -3, 3, { "2x3", "5", "2x1x4" } },

@@ -403,10 +403,11 @@ Test(grad_control, top_k_traced)
     nx_scope_begin();
     NXTEST_PRINTS(nx_jit(topk_values, NULL, nx_template(NX_SHAPE(2, 4), NX_F32)),
                   "#Nx.Tensor<\n  f32[2][2]\n  \n  Nx.Defn.Expr\n"
-                  /* Nx records top_k as the TopK block (spec/defn.md §3.4); nxc's one
-                   * node stands for the values, so there is no tuple and elem here */
+                  /* Nx records top_k as the TopK block (spec/defn.md §3.4): a tuple
+                   * {values, indices}, the values its elem 0 */
                   "  parameter a:0                       f32[2][4]\n"
-                  "  b = block %Nx.Block.TopK{k: 2}, a   f32[2][2]\n>");
+                  "  b = block %Nx.Block.TopK{k: 2}, a   tuple2\n"
+                  "  c = elem b, 0                       f32[2][2]\n>");
     nx_error_clear();
     double d[12];
     for (int i = 0; i < 12; i++)

@@ -79,6 +79,10 @@ typedef struct nxop_params {
         int64_t stride[NX_MAX_RANK], low[NX_MAX_RANK], idil[NX_MAX_RANK], kdil[NX_MAX_RANK];
         int64_t high[NX_MAX_RANK];   /* the padding's high side, as given (printed by defn) */
         int64_t fgroups, bgroups;
+        /* set on a traced conv over the operands as given (nxdefn_wrap_op): the resolved
+         * permutations it prints and its grad rule applies; the kernel ignores them */
+        int perms;
+        int iperm[NX_MAX_RANK], kperm[NX_MAX_RANK], operm[NX_MAX_RANK];
     } conv;
     /* triangular_solve (src/ops/linalg.c): transform is an nx_transform (include/nx/linalg.h). */
     struct {

@@ -82,12 +82,24 @@ int nxgrad_sort(nxgrad_args *a)
     return OUT(0, nx_take_along_axis(G, inv, .axis = NX_AXIS(p->axis)));
 }
 
-/* fft, ifft (the kernel's length is its input's): the same transform of g. */
+/* fft, ifft (spec/grad.md §4.9): the same transform of g at the output's length, then cut
+ * or zero-padded at the end back to the input's length (the node may be over the input
+ * as given, which the forward resized). */
 int nxgrad_fft(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
-    nx_fft_opts o = { .length = X->dims[p->axis], .axis = NX_AXIS(p->axis), .eps = p->fft.eps };
-    return OUT(0, a->n->op == NX_OP_fft ? nx_fft_(G, o) : nx_ifft_(G, o));
+    int axis = p->axis;
+    int64_t n = G->dims[axis], d = X->dims[axis];
+    nx_fft_opts o = { .length = n, .axis = NX_AXIS(axis), .eps = p->fft.eps };
+    nx_tensor *u = a->n->op == NX_OP_fft ? nx_fft_(G, o) : nx_ifft_(G, o);
+    if (u && d < n)
+        u = nx_slice_along_axis(u, 0, d, .axis = NX_AXIS(axis));
+    else if (u && d > n) {
+        nx_padding config = { .n = u->rank };
+        config.v[axis].high = d - n;
+        u = nx_pad(u, nx_scalar(NX_INT(0), u->type), config);
+    }
+    return OUT(0, u);
 }
 
 /* g added into zeros of header h at the positions idx (idx's shape: g's) take along axis. */
@@ -108,16 +120,15 @@ int nxgrad_take_along_axis(nxgrad_args *a)
     return OUT(0, scatter_along(&a->n->in[0]->h, Y, G, p->axis));
 }
 
-/* top_k (values): g scattered back to the positions the indices select, as Nx's default
- * implementation (argsort + take_along_axis) differentiates. */
+/* top_k (the TopK block {values, indices}): the values' cotangent scattered back to the
+ * positions the indices select, as Nx's default implementation (argsort +
+ * take_along_axis) differentiates; the indices contribute nothing. */
 int nxgrad_top_k(nxgrad_args *a)
 {
-    const int64_t *k = a->n->opts;
-    if (!k || a->n->opts_size != sizeof *k)
-        return nxerr_set(NX_RUNTIME_ERROR, "grad of top_k: unexpected options");
-    nx_tensor *idx = nx_slice_along_axis(nx_argsort(X, .axis = NX_AXIS(-1), .direction = NX_DESC, .stable = true), 0, *k,
-                                         .axis = NX_AXIS(-1));
-    return OUT(0, idx ? scatter_along(&a->n->in[0]->h, idx, G, X->rank - 1) : NULL);
+    if (a->nout != 2)
+        return nxerr_set(NX_RUNTIME_ERROR, "grad of top_k: expected the values and the indices");
+    nx_tensor *idx = a->anss[1];
+    return OUT(0, scatter_along(&a->n->in[0]->h, idx, a->gs[0], idx->rank - 1));
 }
 
 /* cumulative_max, cumulative_min: each output's gradient goes to the position of its running
@@ -335,23 +346,55 @@ static nx_tensor *regroup(const nx_tensor *t, int src, int64_t n, int dst)
     return nx_reshape(x, out);
 }
 
-/* The kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I, k...}) with V = 1
- * dropped are nx_conv's defaults, so the rule is spec §4.7 with identity permutations;
- * feature and batch groups regroup the kernel's output features into its input features. */
+/* t's axes permuted (out axis i is t's axis perm[i]); back: the inverse permutation. */
+static nx_tensor *permuted(const nx_tensor *t, const int *perm, int r, bool back)
+{
+    if (!t)
+        return NULL;
+    nx_axes ax = { .n = r };
+    for (int i = 0; i < r; i++) {
+        if (back)
+            ax.index[perm[i]] = i;
+        else
+            ax.index[i] = perm[i];
+    }
+    return nx_transpose(t, .axes = ax);
+}
+
+/* The rule works on the kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I,
+ * k...}) with V = 1 dropped, nx_conv's defaults, so it is spec §4.7 with identity
+ * permutations; feature and batch groups regroup the kernel's output features into its
+ * input features. A node over the operands as given (conv.perms) is brought to those
+ * layouts by its permutations and its contributions taken back. */
 int nxgrad_conv(nxgrad_args *a)
 {
     const nxop_params *p = a->n->params;
     int nsp = p->conv.nsp, r = 2 + nsp;
     int64_t fg = p->conv.fgroups > 1 ? p->conv.fgroups : 1, bg = p->conv.bgroups > 1 ? p->conv.bgroups : 1;
-    if (X->dims[0] != 1)
-        return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with vectorized operands is not supported yet");
+    bool given = p->conv.perms;
+    nx_tensor *x, *k, *g;
     nx_shape xs = { .rank = r }, ks = { .rank = r }, gs = { .rank = r };
-    for (int i = 0; i < r; i++) {
-        xs.dims[i] = X->dims[i + 1];
-        ks.dims[i] = Y->dims[i + 1];
-        gs.dims[i] = G->dims[i + 1];
+    if (given) {
+        x = permuted(X, p->conv.iperm, r, false);
+        k = permuted(Y, p->conv.kperm, r, false);
+        g = permuted(G, p->conv.operm, r, false);
+        if (!x || !k || !g)
+            return -1;
+        xs = shape_of(x);
+        ks = shape_of(k);
+        gs = shape_of(g);
+    } else {
+        if (X->dims[0] != 1)
+            return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with vectorized operands is not supported yet");
+        for (int i = 0; i < r; i++) {
+            xs.dims[i] = X->dims[i + 1];
+            ks.dims[i] = Y->dims[i + 1];
+            gs.dims[i] = G->dims[i + 1];
+        }
+        x = nx_reshape(X, xs);
+        k = nx_reshape(Y, ks);
+        g = nx_reshape(G, gs);
     }
-    nx_tensor *x = nx_reshape(X, xs), *k = nx_reshape(Y, ks), *g = nx_reshape(G, gs);
     nx_conv_opts lo = { .padding = NX_PADDING_EXPLICIT, .pads = { .n = nsp }, .strides = { .n = nsp },
                         .input_dilation = { .n = nsp }, .kernel_dilation = { .n = nsp },
                         .kernel_permutation = { .n = r } };
@@ -389,10 +432,12 @@ int nxgrad_conv(nxgrad_args *a)
         nx_tensor *xg = nx_conv_(g, nx_reverse(kk, .axes = rev), lo);
         if (bg > 1)   /* {N / bg, bg * C, ..} back to {N, C, ..} */
             xg = regroup(xg, 1, bg, 0);
-        rc |= OUT(0, xg);
+        rc |= OUT(0, given ? permuted(xg, p->conv.iperm, r, true) : xg);
     }
-    if (a->want[1])
-        rc |= OUT(1, nx_conv_(x, g, ko));
+    if (a->want[1]) {
+        nx_tensor *kg = nx_conv_(x, g, ko);
+        rc |= OUT(1, given ? permuted(kg, p->conv.kperm, r, true) : kg);
+    }
     return rc;
 }
 

@@ -130,6 +130,12 @@ nx_tensor *nxdefn_wrap(nx_tensor *r, const char *name, const char *text, nxdefn_
  * rule applies to it. r is returned unchanged when its node is not that kernel. */
 nx_tensor *nxdefn_wrap_kernel(nx_tensor *r, nx_op op, nxdefn_call_fn *call, const void *opts, size_t opts_size,
                               const nx_tensor *const *in, int n);
+/* The same for a front end whose result r is the kernel's converted or re-laid out (a
+ * conversion back from the compute type, a transpose): one call node over in[0..n) with
+ * r's header that keeps op and *params, so it prints as Nx's node and op's grad rule
+ * applies; the rule then sees the operands as given and r's header. */
+nx_tensor *nxdefn_wrap_op(nx_tensor *r, nx_op op, const nxop_params *params, nxdefn_call_fn *call, const void *opts,
+                          size_t opts_size, const nx_tensor *const *in, int n);
 /* A block with nout results (spec/defn.md §3.4): one CALL node `name` over in[0..n),
  * printed `block <text>` (text's %0.. stand for operands), evaluated by calln. nout > 1:
  * a tuple node whose leaves hdrs[i] are read by elem nodes; nout == 1: a plain node

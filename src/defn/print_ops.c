@@ -246,11 +246,16 @@ static void conv_args(nxdefn_printer *p, nxtext *t, const nxdefn_node *n)
     ints(t, nsp, n->params->conv.kdil, '[', ']');
     nxtext_printf(t, ", feature_group_size: %lld, batch_group_size: %lld, input_permutation: ",
                   (long long)n->params->conv.fgroups, (long long)n->params->conv.bgroups);
-    identity_list(t, nsp + 2);
-    nxtext_puts(t, ", kernel_permutation: ");
-    identity_list(t, nsp + 2);
-    nxtext_puts(t, ", output_permutation: ");
-    identity_list(t, nsp + 2);
+    /* over the operands as given: their permutations; over canonical layouts: identity */
+    const int *perm[3] = { n->params->conv.iperm, n->params->conv.kperm, n->params->conv.operm };
+    static const char *const label[3] = { "", ", kernel_permutation: ", ", output_permutation: " };
+    for (int k = 0; k < 3; k++) {
+        nxtext_puts(t, label[k]);
+        if (n->params->conv.perms)
+            int_list(t, nsp + 2, perm[k]);
+        else
+            identity_list(t, nsp + 2);
+    }
 }
 
 /* triangular_solve a, b, transform_a: ..., left_side: ..., lower: ... (§3.2's order) */
@@ -328,7 +333,6 @@ void nxdefn_print_kernel(nxdefn_printer *p, nxtext *t, const nxdefn_node *n)
 
 const char *nxdefn_print_call_name(const nxdefn_node *n)
 {
-    /* top_k is recorded as one call over the values (src/ops/sort.c); blocks made by
-     * nxdefn_block (the Nx.LinAlg ones) print as blocks too */
-    return (n->calln && n->text && !strncmp(n->text, "%Nx.", 4)) || (n->name && !strcmp(n->name, "top_k")) ? "block" : NULL;
+    /* blocks made by nxdefn_block (the Nx.LinAlg ones, TopK) print as blocks */
+    return n->calln && n->text && !strncmp(n->text, "%Nx.", 4) ? "block" : NULL;
 }

@@ -252,20 +252,17 @@ nx_tensor *nxdefn_wrap_binary(nx_tensor *r, nx_op op, const nx_tensor *a, const 
     return wrap_nodes(r, nxop_table[op].name, "%0, %1", call, &op, sizeof op, ins, 2);
 }
 
-nx_tensor *nxdefn_wrap_kernel(nx_tensor *r, nx_op op, nxdefn_call_fn *call, const void *opts, size_t opts_size,
-                              const nx_tensor *const *in, int n)
+nx_tensor *nxdefn_wrap_op(nx_tensor *r, nx_op op, const nxop_params *params, nxdefn_call_fn *call, const void *opts,
+                          size_t opts_size, const nx_tensor *const *in, int n)
 {
-    if (!r || !r->node || r->node->kind != NXN_KERNEL || r->node->op != op || !r->node->params)
-        return r;   /* folded, or the front end finished with another op: printed as recorded */
-    const nxdefn_hdr *k = r->node->kh, *h = &r->node->h;
-    if (k && (k->type != h->type || k->rank != h->rank || memcmp(k->dims, h->dims, (size_t)h->rank * sizeof *h->dims)))
-        return r;   /* the kernel's result was reshaped: the grad rules expect its own header */
+    if (!r || !r->node || r->node->kind == NXN_CONSTANT)
+        return r;
     nxop_params *p = nx_alloc(sizeof *p);
     if (!p) {
         nx_release(r);
         return nxerr_oom(sizeof *p);
     }
-    *p = *r->node->params;
+    *p = *params;
     r = nxdefn_wrap(r, nxop_table[op].name, "", call, opts, opts_size, in, n);
     if (!r || r->node->kind != NXN_CALL) {
         nx_free(p);
@@ -274,6 +271,17 @@ nx_tensor *nxdefn_wrap_kernel(nx_tensor *r, nx_op op, nxdefn_call_fn *call, cons
     r->node->op = op;
     r->node->params = p;
     return r;
+}
+
+nx_tensor *nxdefn_wrap_kernel(nx_tensor *r, nx_op op, nxdefn_call_fn *call, const void *opts, size_t opts_size,
+                              const nx_tensor *const *in, int n)
+{
+    if (!r || !r->node || r->node->kind != NXN_KERNEL || r->node->op != op || !r->node->params)
+        return r;   /* folded, or the front end finished with another op: printed as recorded */
+    const nxdefn_hdr *k = r->node->kh, *h = &r->node->h;
+    if (k && (k->type != h->type || k->rank != h->rank || memcmp(k->dims, h->dims, (size_t)h->rank * sizeof *h->dims)))
+        return r;   /* the kernel's result was reshaped: the grad rules expect its own header */
+    return nxdefn_wrap_op(r, op, r->node->params, call, opts, opts_size, in, n);
 }
 
 int nxdefn_block(const char *name, const char *text, nxdefn_calln_fn *calln, const void *opts, size_t opts_size,

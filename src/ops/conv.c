@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/shape.h"
+#include "defn/node.h"
 #include "ops/front.h"
 
 #define R NX_MAX_RANK
@@ -185,6 +186,26 @@ static nx_tensor *canonical(const nx_tensor *t, nx_type ctype, int nv, const int
     return r;
 }
 
+static nx_tensor *call_conv(const nx_tensor *const *in, const void *opts)
+{
+    return nx_conv_(in[0], in[1], *(const nx_conv_opts *)opts);
+}
+
+/* Traced, plain operands: Nx's one `conv input, kernel, opts` node over the operands as
+ * given (the backend lays them out), with the resolved permutations; takes r. */
+static nx_tensor *as_given(nx_tensor *r, const nx_tensor *const *args, const nxop_params *p, const conv_plan *c,
+                           const nx_conv_opts *o)
+{
+    nxop_params q = *p;
+    q.conv.perms = 1;
+    for (int i = 0; i < c->rank; i++) {
+        q.conv.iperm[i] = c->ip[i];
+        q.conv.kperm[i] = c->kp[i];
+        q.conv.operm[i] = c->op[i];
+    }
+    return nxdefn_wrap_op(r, NX_OP_conv, &q, call_conv, o, sizeof *o, args, 2);
+}
+
 nx_tensor *nx_conv_(const nx_tensor *input, const nx_tensor *kernel, nx_conv_opts o)
 {
     char text[512];
@@ -248,6 +269,8 @@ nx_tensor *nx_conv_(const nx_tensor *input, const nx_tensor *kernel, nx_conv_opt
         nx_tensor *moved = nx_transpose(y, .axes = axes);
         nx_tensor *typed = moved && ctype != type ? nx_as_type(moved, type) : moved;
         r = typed ? nxfront_view(typed, type, nv + rank, dims, names, nv) : NULL;
+        if (nv == 0 && nxdefn_traced(r))
+            r = as_given(r, args, &p, &c, &o);
     }
     return nx_scope_end_keep(r);
 }

@@ -77,9 +77,9 @@ static nx_tensor *transform(nx_op op, const nx_tensor *t, nx_fft_opts o, nx_erro
     nx_tensor *x = resized(nx_as_type(t, nx_type_to_complex(t->type)), axis, length);
     nxop_params p = { .axis = t->vrank + axis, .fft.eps = eps_of(o.eps) };
     nx_tensor *r = x ? nxop_run(op, nxtensor_like(x, x->type), (const nx_tensor *const *)&x, &p) : NULL;
-    /* Nx records fft over the input as given (the backend converts it); a resized axis
-     * keeps nxc's pad or slice node, which the grad rule goes through */
-    if (t->vrank == 0 && length == t->dims[axis] && nxdefn_traced(r)) {
+    /* Nx records one fft node over the input as given, with `length: n` (the backend
+     * converts it and pads or cuts the axis) */
+    if (t->vrank == 0 && nxdefn_traced(r)) {
         fft_call c = { op, o };
         r = nxdefn_wrap_kernel(r, op, call_fft, &c, sizeof c, &t, 1);
     }

@@ -196,6 +196,11 @@ static nx_tensor *revectorized(nx_tensor *x, int nv, const char *const *vnames, 
     return r;
 }
 
+static nx_tensor *call_tsolve(const nx_tensor *const *in, const void *opts)
+{
+    return nx_triangular_solve_(in[0], in[1], *(const nx_triangular_solve_opts *)opts);
+}
+
 nx_tensor *nx_triangular_solve_(const nx_tensor *a, const nx_tensor *b, nx_triangular_solve_opts o)
 {
     char s[256];
@@ -229,7 +234,14 @@ nx_tensor *nx_triangular_solve_(const nx_tensor *a, const nx_tensor *b, nx_trian
     nx_tensor *x = nxop_run(NX_OP_triangular_solve, nxtensor_like(xb, ct), in, &p);
     nx_release(xb);
     nx_release(xa);
-    return nxla_finish(revectorized(x, nv, vnames, b->names + b->vrank), out);
+    x = nxla_finish(revectorized(x, nv, vnames, b->names + b->vrank), out);
+    /* Nx records `triangular_solve a, b, opts` over the operands as given (the backend
+     * converts them); vectorized operands keep nxc's alignment nodes */
+    if (nv == 0 && nxdefn_traced(x)) {
+        const nx_tensor *given[2] = { a, b };
+        x = nxdefn_wrap_op(x, NX_OP_triangular_solve, &p, call_tsolve, &o, sizeof o, given, 2);
+    }
+    return x;
 }
 
 /* ---- solve ---- */

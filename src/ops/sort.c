@@ -90,26 +90,33 @@ nx_tensor *nx_argsort_(const nx_tensor *t, nx_argsort_opts o)
     return as_type_of(run_sort(NX_OP_argsort, t, written, &p), want);
 }
 
-static nx_tensor *call_top_k(const nx_tensor *const *in, const void *opts)
+/* Evaluates the TopK block: out[0] the values, out[1] the indices. */
+static int call_top_k(const nx_tensor *const *in, const void *opts, nx_tensor **out)
 {
-    return nx_top_k_(in[0], NULL, (nx_top_k_opts){ .k = *(const int64_t *)opts });
+    out[0] = nx_top_k_(in[0], &out[1], (nx_top_k_opts){ .k = *(const int64_t *)opts });
+    return out[0] ? 0 : -1;
 }
 
-/* Traced: Nx's default composite (argsort descending, stable, the first k, then
- * take_along_axis) gives the indices; the values are one `top_k` node over t, evaluated
- * by the kernel and differentiated through the indices (src/defn/grad_rules_array.c). */
+/* Traced: Nx's TopK block (spec/defn.md §3.4), one tuple node {values, indices} over t
+ * read by two elem nodes; evaluated by the kernel, differentiated by scattering the
+ * values' cotangent to the positions the indices select (src/defn/grad_rules_array.c). */
 static nx_tensor *traced_top_k(const nx_tensor *t, nx_tensor **indices, int64_t k)
 {
-    nx_tensor *idx = nx_slice_along_axis(nx_argsort(t, .axis = NX_AXIS(-1), .direction = NX_DESC, .stable = true), 0, k,
-                                         .axis = NX_AXIS(-1));
-    nx_tensor *values = idx ? nx_take_along_axis(t, idx, .axis = NX_AXIS(-1)) : NULL;
+    nxdefn_hdr h[2];
+    nxdefn_hdr_of(&h[0], t);
+    h[0].dims[h[0].rank - 1] = k;
+    h[1] = h[0];
+    h[1].type = NX_S32;
     char text[48];
     snprintf(text, sizeof text, "%%Nx.Block.TopK{k: %lld}, %%0", (long long)k);
-    if (values && nxdefn_traced(values))
-        values = nxdefn_wrap(values, "top_k", text, call_top_k, &k, sizeof k, &t, 1);
-    if (values && indices)
-        *indices = idx;
-    return values;
+    nx_tensor *outs[2];
+    if (nxdefn_block("top_k", text, call_top_k, &k, sizeof k, &t, 1, h, 2, outs) < 0)
+        return NULL;
+    if (indices)
+        *indices = outs[1];
+    else
+        nx_release(outs[1]);
+    return outs[0];
 }
 
 nx_tensor *nx_top_k_(const nx_tensor *t, nx_tensor **indices, nx_top_k_opts o)
