@@ -1,10 +1,10 @@
 /* tests/test_vectorized_while.c: while loops whose condition or tensor generator is
  * vectorized (spec/defn.md §6.2, "Vectorized loops") and their gradients (spec/grad.md
- * §6.2, §9). The oracle is the definition of vectorization: every vectorized entry run
- * through its own plain loop (the entry taken out, a non-vectorized nx_while) must equal
- * that entry of the vectorized result, eager and traced, on random inputs in several types;
+ * §6.2, §9). The oracle is the definition of vectorization: every vectorized nxtest_entry run
+ * through its own plain loop (the nxtest_entry taken out, a non-vectorized nx_while) must equal
+ * that nxtest_entry of the vectorized result, eager and traced, on random inputs in several types;
  * entries stop after different numbers of iterations. Gradients are checked against central
- * finite differences of each entry in f64 and against the stacked per-entry gradients,
+ * finite differences of each nxtest_entry in f64 and against the stacked per-nxtest_entry gradients,
  * also when state leaves carry vectorized axes beyond the condition's (the inner loop then
  * has vectorized state), and jvp against directional differences. */
 #include <criterion/criterion.h>
@@ -16,67 +16,9 @@
 #include "core/tensor.h"
 #include "nx.h"
 #include "support/nxtest.h"
+#include "support/nxtest_entries.h"
 
 /* ---- helpers ---- */
-
-static double rnd(unsigned *s)
-{
-    *s = *s * 1103515245u + 12345u;
-    return (double)((*s >> 8) & 0xFFFF) / 65536.0;
-}
-
-/* Random integers in [lo, hi) as a tensor of `type`. */
-static nx_tensor *random_tensor(unsigned *s, nx_type type, nx_shape shape, double lo, double hi)
-{
-    int64_t n = 1;
-    for (int i = 0; i < shape.rank; i++)
-        n *= shape.dims[i];
-    double *v = malloc((size_t)n * sizeof *v);
-    for (int64_t i = 0; i < n; i++)
-        v[i] = floor(lo + (hi - lo) * rnd(s));
-    nx_tensor *t = nx_as_type(nx_from_data(v, NX_F64, shape), type);
-    free(v);
-    return t;
-}
-
-/* Entry i of t's first vectorized axis (t itself when not vectorized). */
-static nx_tensor *entry(const nx_tensor *t, int i)
-{
-    if (t->vrank == 0)
-        return (nx_tensor *)t;
-    nx_tensor *d = nx_devectorize(t, false);
-    nx_tensor *e = nx_take(d, nx_scalar(NX_INT(i), NX_S32));
-    for (int k = 1; e && k < t->vrank; k++)
-        e = nx_vectorize(e, t->names[k]);
-    return e;
-}
-
-/* Values of t as doubles (t real, at most 256 elements). */
-static int values(const nx_tensor *t, double *v)
-{
-    nx_tensor *d = nx_as_type(t->vrank ? nx_devectorize(t, false) : t, NX_F64);
-    cr_assert_not_null(d, "%s", nx_error_message());
-    cr_assert_leq(d->size, 256);
-    cr_assert_geq(nx_to_binary(d, v, d->size * (int64_t)sizeof *v), 0, "%s", nx_error_message());
-    return (int)d->size;
-}
-
-/* Same type, shape, vectorized axes and (within tol) values. */
-static void assert_same(const nx_tensor *a, const nx_tensor *b, double tol)
-{
-    static double va[256], vb[256];
-    cr_assert_eq(a->type, b->type, "types %d and %d", a->type, b->type);
-    cr_assert_eq(a->rank, b->rank, "ranks %d and %d", a->rank, b->rank);
-    cr_assert_eq(a->vrank, b->vrank, "vectorized ranks %d and %d", a->vrank, b->vrank);
-    for (int i = 0; i < a->rank; i++)
-        cr_assert_eq(a->dims[i], b->dims[i], "axis %d: %lld and %lld", i, (long long)a->dims[i], (long long)b->dims[i]);
-    for (int i = 0; i < a->vrank; i++)
-        cr_assert_str_eq(a->names[i], b->names[i]);
-    int n = values(a, va), m = values(b, vb);
-    cr_assert_eq(n, m);
-    for (int i = 0; i < n; i++)
-        cr_assert(fabs(va[i] - vb[i]) <= tol * (1 + fabs(vb[i])), "element %d: %g against %g", i, va[i], vb[i]);
-}
 
 static void assert_vectorized(const nx_tensor *t, const char *name, int64_t size)
 {
@@ -87,7 +29,7 @@ static void assert_vectorized(const nx_tensor *t, const char *name, int64_t size
 
 /* ---- doubling: {acc, x, k} while acc < x: {2 acc + 1, x, k + 1} ----
  * acc starts as a plain scalar, x is vectorized: the condition comes out vectorized and
- * each entry stops after its own number of steps. */
+ * each nxtest_entry stops after its own number of steps. */
 
 static nx_tensor *dbl_cond(nx_tensor *const *s, void *c)
 {
@@ -128,7 +70,7 @@ Test(vectorized_while, condition_loop_matches_each_entry)
         for (size_t k = 0; k < sizeof types / sizeof *types; k++) {
             nx_scope_begin();
             nx_type t = types[k];
-            nx_tensor *x = nx_vectorize(random_tensor(&seed, t, NX_SHAPE(5), 0, 120), "x");
+            nx_tensor *x = nx_vectorize(nxtest_random_ints(&seed, t, NX_SHAPE(5), 0, 120), "x");
             nx_tensor *acc = nx_scalar(NX_INT(1), t);
             nx_tensor *v[3];
             cr_assert_eq(doubling(acc, x, v), 0, "%s", nx_error_message());
@@ -144,16 +86,16 @@ Test(vectorized_while, condition_loop_matches_each_entry)
             for (int l = 0; l < 3; l++) {   /* one ctx per leaf: jit caches by ctx */
                 nx_tensor *j = nx_jit_apply(doubling_fn, (void *)&leaf_index[l], acc, x);
                 cr_assert_not_null(j, "%s", nx_error_message());
-                assert_same(j, v[l], 0);
+                nxtest_assert_same(j, v[l], 0);
             }
-            /* Each entry alone, through a plain loop. */
+            /* Each nxtest_entry alone, through a plain loop. */
             double steps[5];
-            values(v[2], steps);
+            nxtest_values(v[2], steps);
             for (int i = 0; i < 5; i++) {
                 nx_tensor *e[3];
-                cr_assert_eq(doubling(acc, entry(x, i), e), 0, "%s", nx_error_message());
+                cr_assert_eq(doubling(acc, nxtest_entry(x, i), e), 0, "%s", nx_error_message());
                 for (int l = 0; l < 3; l++)
-                    assert_same(entry(v[l], i), e[l], 0);
+                    nxtest_assert_same(nxtest_entry(v[l], i), e[l], 0);
             }
             nx_scope_end();
         }
@@ -174,9 +116,9 @@ Test(vectorized_while, entries_stop_at_their_own_count)
     nx_tensor *v[3];
     cr_assert_eq(doubling(nx_scalar(NX_INT(1), NX_F64), x, v), 0, "%s", nx_error_message());
     double got[6];
-    values(v[2], got);
+    nxtest_values(v[2], got);
     for (int i = 0; i < 6; i++)
-        cr_assert_eq(got[i], want[i], "entry %d: %g steps, want %g", i, got[i], want[i]);
+        cr_assert_eq(got[i], want[i], "nxtest_entry %d: %g steps, want %g", i, got[i], want[i]);
     nx_scope_end();
 }
 
@@ -212,8 +154,8 @@ Test(vectorized_while, leaves_with_and_without_the_axes)
     for (size_t k = 0; k < sizeof types / sizeof *types; k++) {
         nx_scope_begin();
         nx_type t = types[k];
-        nx_tensor *i0 = nx_vectorize(random_tensor(&seed, NX_S32, NX_SHAPE(4), 0, 7), "x");
-        nx_tensor *v0 = nx_vectorize(random_tensor(&seed, t, NX_SHAPE(3, 2), -3, 3), "y");
+        nx_tensor *i0 = nx_vectorize(nxtest_random_ints(&seed, NX_S32, NX_SHAPE(4), 0, 7), "x");
+        nx_tensor *v0 = nx_vectorize(nxtest_random_ints(&seed, t, NX_SHAPE(3, 2), -3, 3), "y");
         const nx_tensor *init[2] = { i0, v0 };
         nx_tensor *v[2];
         cr_assert_eq(nx_while(2, init, count_cond, count_body, NULL, v), 0, "%s", nx_error_message());
@@ -229,14 +171,14 @@ Test(vectorized_while, leaves_with_and_without_the_axes)
         for (int l = 0; l < 2; l++) {
             nx_tensor *j = nx_jit_apply(count_fn, (void *)&leaf_index[l], i0, v0);
             cr_assert_not_null(j, "%s", nx_error_message());
-            assert_same(j, v[l], 0);
+            nxtest_assert_same(j, v[l], 0);
         }
-        for (int i = 0; i < 4; i++) {   /* entry i: a plain condition, v still over y */
-            const nx_tensor *e_init[2] = { entry(i0, i), v0 };
+        for (int i = 0; i < 4; i++) {   /* nxtest_entry i: a plain condition, v still over y */
+            const nx_tensor *e_init[2] = { nxtest_entry(i0, i), v0 };
             nx_tensor *e[2];
             cr_assert_eq(nx_while(2, e_init, count_cond, count_body, NULL, e), 0, "%s", nx_error_message());
-            assert_same(entry(v[0], i), e[0], 0);
-            assert_same(entry(v[1], i), e[1], 0);
+            nxtest_assert_same(nxtest_entry(v[0], i), e[0], 0);
+            nxtest_assert_same(nxtest_entry(v[1], i), e[1], 0);
         }
         nx_scope_end();
     }
@@ -270,24 +212,24 @@ Test(vectorized_while, condition_over_two_axes)
 {
     nx_scope_begin();
     unsigned seed = 21;
-    nx_tensor *a = nx_vectorize(random_tensor(&seed, NX_S32, NX_SHAPE(3), -2, 5), "a");
-    nx_tensor *b = nx_vectorize(random_tensor(&seed, NX_S32, NX_SHAPE(4), 0, 6), "b");
+    nx_tensor *a = nx_vectorize(nxtest_random_ints(&seed, NX_S32, NX_SHAPE(3), -2, 5), "a");
+    nx_tensor *b = nx_vectorize(nxtest_random_ints(&seed, NX_S32, NX_SHAPE(4), 0, 6), "b");
     nx_tensor *e = sum_fn((nx_tensor *[]){ a, b }, NULL);
     cr_assert_not_null(e, "%s", nx_error_message());
     nx_tensor *j = nx_jit_apply(sum_fn, NULL, a, b);
     cr_assert_not_null(j, "%s", nx_error_message());
-    assert_same(j, e, 0);
+    nxtest_assert_same(j, e, 0);
     cr_assert_eq(e->vrank, 2);
     cr_assert_str_eq(e->names[0], "a");
     cr_assert_str_eq(e->names[1], "b");
     double va[3], vb[4], vk[12];
-    values(a, va);
-    values(b, vb);
-    values(e, vk);
+    nxtest_values(a, va);
+    nxtest_values(b, vb);
+    nxtest_values(e, vk);
     for (int i = 0; i < 3; i++)
         for (int m = 0; m < 4; m++) {   /* closed form: k = max(a + b, 0) */
             double want = va[i] + vb[m] > 0 ? va[i] + vb[m] : 0;
-            cr_assert_eq(vk[i * 4 + m], want, "entry (%d, %d): %g, want %g", i, m, vk[i * 4 + m], want);
+            cr_assert_eq(vk[i * 4 + m], want, "nxtest_entry (%d, %d): %g, want %g", i, m, vk[i * 4 + m], want);
         }
     nx_scope_end();
 }
@@ -356,31 +298,31 @@ Test(vectorized_while, grad_matches_entries_and_finite_differences)
         nx_scope_begin();
         double ws[2], xs[4];
         for (int i = 0; i < 2; i++)
-            ws[i] = 2 * rnd(&seed) - 1;
+            ws[i] = 2 * nxtest_rnd(&seed) - 1;
         for (int i = 0; i < 4; i++)
-            xs[i] = 0.5 + 0.7 * rnd(&seed);
-        nx_tensor *n = nx_vectorize(random_tensor(&seed, NX_S32, NX_SHAPE(4), 0, 4), "x");
+            xs[i] = 0.5 + 0.7 * nxtest_rnd(&seed);
+        nx_tensor *n = nx_vectorize(nxtest_random_ints(&seed, NX_S32, NX_SHAPE(4), 0, 4), "x");
         nx_tensor *w = nx_from_data(ws, NX_F64, NX_SHAPE(2));
         nx_tensor *x = nx_vectorize(nx_from_data(xs, NX_F64, NX_SHAPE(4)), "x");
         nx_tensor *g[2];
         cr_assert_eq(nx_grad(g_loss, n, g, w, x), 0, "%s", nx_error_message());
-        /* w is plain but the output is vectorized: one gradient of w's shape per entry. */
+        /* w is plain but the output is vectorized: one gradient of w's shape per nxtest_entry. */
         assert_vectorized(g[0], "x", 4);
         cr_assert_eq(g[0]->rank, 2);
         cr_assert_eq(g[0]->type, NX_F64);
         assert_vectorized(g[1], "x", 4);
         cr_assert_eq(g[1]->rank, 1);
         double dw[8], dx[4];
-        values(g[0], dw);
-        values(g[1], dx);
+        nxtest_values(g[0], dw);
+        nxtest_values(g[1], dx);
         const double h = 1e-6;
         for (int i = 0; i < 4; i++) {
-            nx_tensor *ni = entry(n, i), *xi = entry(x, i), *ge[2];
-            /* the stacked per-entry gradients */
+            nx_tensor *ni = nxtest_entry(n, i), *xi = nxtest_entry(x, i), *ge[2];
+            /* the stacked per-nxtest_entry gradients */
             cr_assert_eq(nx_grad(g_loss, ni, ge, w, xi), 0, "%s", nx_error_message());
-            assert_same(entry(g[0], i), ge[0], 1e-12);
-            assert_same(entry(g[1], i), ge[1], 1e-12);
-            /* central differences of the entry's own loop */
+            nxtest_assert_same(nxtest_entry(g[0], i), ge[0], 1e-12);
+            nxtest_assert_same(nxtest_entry(g[1], i), ge[1], 1e-12);
+            /* central differences of the nxtest_entry's own loop */
             for (int j = 0; j < 2; j++) {
                 double wp[2] = { ws[0], ws[1] }, wm[2] = { ws[0], ws[1] };
                 wp[j] += h;
@@ -457,7 +399,7 @@ Test(vectorized_while, errors)
 
 /* ---- the interpreter: defn's while over a vectorized condition and over a vectorized
  * tensor generator (plain, unroll: true, unroll: k), each against the same loop run on
- * every entry alone and stacked ---- */
+ * every nxtest_entry alone and stacked ---- */
 
 static const char *const vw_mod =
     "defmodule VW do\n  import Nx.Defn\n"
@@ -482,7 +424,7 @@ Test(vectorized_while, interpreter_generators_match_each_entry)
     char code[4096];
     for (size_t i = 0; i < sizeof types / sizeof *types; i++)
         for (size_t f = 0; f < sizeof fns / sizeof *fns; f++) {
-            /* t: 3 entries of 5 values; the scalar acc is aligned to the generator's inner rank. */
+            /* t: 3 entries of 5 nxtest_values; the scalar acc is aligned to the generator's inner rank. */
             snprintf(code, sizeof code,
                      "%s{t, _} = Nx.Random.uniform(Nx.Random.key(%zu), -4.0, 4.0, shape: {3, 5})\n"
                      "t = Nx.as_type(Nx.floor(t), %s)\n"
@@ -523,328 +465,4 @@ Test(vectorized_while, interpreter_condition_loop)
     nxtest_expect_code(code, u8_true);
     snprintf(code, sizeof code, "%sVW.steps(Nx.vectorize(Nx.tensor([0, 2, 8]), :x))", vw_mod);
     nxtest_expect_code(code, "#Nx.Tensor<\n  vectorized[x: 3]\n  s32\n  [0, 1, 3]\n>");
-}
-
-/* ---- gradients through leaves with vectorized axes of their own ----
- * {i, v, u} while i < 4: {i + 1, 1.3 sin(v) + 0.2 v u + 0.1 i, 0.9 u + 0.1 cos(u)}, the loss
- * sum(v) + sum(u). i (captured) is vectorized over x, or plain; v and u carry axes beyond
- * the condition's, which the inner loop of the lowering keeps (a while node whose state is
- * vectorized): its gradient runs the rematerialising loops over the vectorized state. */
-
-static int ex_body(nx_tensor *const *s, nx_tensor **next, void *c)
-{
-    (void)c;
-    next[0] = nx_add(s[0], NX_I(1));
-    next[1] = nx_add(nx_add(nx_multiply(nx_sin(s[1]), NX_F(1.3)), nx_multiply(nx_multiply(s[1], s[2]), NX_F(0.2))),
-                     nx_multiply(s[0], NX_F(0.1)));
-    next[2] = nx_add(nx_multiply(s[2], NX_F(0.9)), nx_multiply(nx_cos(s[2]), NX_F(0.1)));
-    return next[0] && next[1] && next[2] ? 0 : -1;
-}
-
-static nx_tensor *ex_cond(nx_tensor *const *s, void *c)
-{
-    (void)c;
-    return nx_less(s[0], NX_I(4));
-}
-
-static nx_tensor *ex_loss(nx_tensor *const *a, void *ctx)
-{
-    nx_tensor *out[3];
-    const nx_tensor *init[3] = { ctx, a[0], a[1] };
-    return nx_while(3, init, ex_cond, ex_body, NULL, out) == 0 ? nx_add(nx_sum(out[1]), nx_sum(out[2])) : NULL;
-}
-
-/* The loss of one plain entry (i a scalar, v and u not vectorized), eagerly. */
-static double ex_loss_at(const nx_tensor *i, const nx_tensor *v, const nx_tensor *u)
-{
-    double r;
-    nx_tensor *l = ex_loss((nx_tensor *[]){ (nx_tensor *)v, (nx_tensor *)u }, (void *)i);
-    cr_assert_not_null(l, "%s", nx_error_message());
-    cr_assert_eq(l->vrank, 0);
-    nx_to_binary(nx_as_type(l, NX_F64), &r, sizeof r);
-    return r;
-}
-
-/* p with element k moved by d (p plain f64, at most 16 elements). */
-static nx_tensor *moved(const nx_tensor *p, int k, double d)
-{
-    double v[16];
-    int n = values(p, v);
-    cr_assert_lt(k, n);
-    v[k] += d;
-    return nx_from_data(v, NX_F64, nx_shape_of(p));
-}
-
-/* Entry idx[0..nv) of a tensor vectorized over nv axes (or fewer: the rest ignored). */
-static nx_tensor *entry_at(const nx_tensor *t, int nv, const int *idx)
-{
-    nx_tensor *e = (nx_tensor *)t;
-    for (int k = 0; k < nv && e->vrank > 0; k++)
-        e = entry(e, idx[k]);
-    return e;
-}
-
-/* grad of ex_loss at (i0, v0, u0) checked entry by entry: against the gradient of that
- * entry's own plain loop and against central differences of it; the value against the
- * eager forward loss. axes: the vectorized axes of the result, in order, with sizes. */
-static void check_extra_axes_grad(const nx_tensor *i0, const nx_tensor *v0, const nx_tensor *u0, int nv,
-                                  const char *const *names, const int64_t *sizes)
-{
-    nx_tensor *g[2], *value;
-    cr_assert_eq(nx_value_and_grad(ex_loss, (void *)i0, &value, g, v0, u0), 0, "%s", nx_error_message());
-    nx_tensor *fwd = ex_loss((nx_tensor *[]){ (nx_tensor *)v0, (nx_tensor *)u0 }, (void *)i0);
-    cr_assert_not_null(fwd, "%s", nx_error_message());
-    assert_same(value, fwd, 1e-12);
-    for (int k = 0; k < 2; k++) {   /* each entry its own gradient (spec/grad.md §9) */
-        cr_assert_eq(g[k]->type, NX_F64);
-        cr_assert_eq(g[k]->vrank, nv);
-        for (int a = 0; a < nv; a++) {
-            cr_assert_str_eq(g[k]->names[a], names[a]);
-            cr_assert_eq(g[k]->dims[a], sizes[a]);
-        }
-    }
-    int64_t count = 1;
-    for (int a = 0; a < nv; a++)
-        count *= sizes[a];
-    const double h = 1e-6;
-    for (int64_t e = 0; e < count; e++) {
-        int idx[NX_MAX_RANK];
-        for (int a = nv - 1, r = (int)e; a >= 0; a--) {
-            idx[a] = r % (int)sizes[a];
-            r /= (int)sizes[a];
-        }
-        /* the entry's inputs, plain: each input vectorized over some of the axes */
-        nx_tensor *in[3] = { (nx_tensor *)i0, (nx_tensor *)v0, (nx_tensor *)u0 }, *plain[3];
-        for (int m = 0; m < 3; m++) {
-            plain[m] = in[m];
-            for (int a = 0; a < nv; a++) {
-                int j = 0;
-                while (j < plain[m]->vrank && strcmp(plain[m]->names[j], names[a]))
-                    j++;
-                if (j == plain[m]->vrank)
-                    continue;
-                /* take entry idx[a] of axis j: move it first, then entry() */
-                const char *order[NX_MAX_RANK];
-                int o = 0;
-                order[o++] = plain[m]->names[j];
-                for (int q = 0; q < plain[m]->vrank; q++)
-                    if (q != j)
-                        order[o++] = plain[m]->names[q];
-                nx_tensor *d = nx_devectorize(plain[m], false);
-                nx_axes perm = { .n = 1 };
-                perm.index[0] = j;
-                for (int q = 0; q < d->rank; q++)
-                    if (q != j)
-                        perm.index[perm.n++] = q;
-                nx_tensor *t = nx_transpose(d, .axes = perm);
-                nx_tensor *rv = t;
-                for (int q = 0; rv && q < plain[m]->vrank; q++)
-                    rv = nx_vectorize(rv, order[q]);
-                cr_assert_not_null(rv, "%s", nx_error_message());
-                plain[m] = entry(rv, idx[a]);
-            }
-            cr_assert_eq(plain[m]->vrank, 0);
-        }
-        nx_tensor *ge[2];
-        cr_assert_eq(nx_grad(ex_loss, plain[0], ge, plain[1], plain[2]), 0, "%s", nx_error_message());
-        for (int k = 0; k < 2; k++) {
-            nx_tensor *got = entry_at(g[k], nv, idx);
-            assert_same(got, ge[k], 1e-12);
-            double gv[16];
-            int n = values(got, gv);
-            for (int q = 0; q < n; q++) {
-                nx_tensor *vp = k == 0 ? moved(plain[1], q, h) : plain[1], *vm = k == 0 ? moved(plain[1], q, -h) : plain[1];
-                nx_tensor *up = k == 1 ? moved(plain[2], q, h) : plain[2], *um = k == 1 ? moved(plain[2], q, -h) : plain[2];
-                double fd = (ex_loss_at(plain[0], vp, up) - ex_loss_at(plain[0], vm, um)) / (2 * h);
-                cr_assert(fabs(gv[q] - fd) <= 1e-6 * (1 + fabs(fd)), "leaf %d entry %lld element %d: %g against %g", k,
-                          (long long)e, q, gv[q], fd);
-            }
-        }
-    }
-}
-
-static nx_tensor *random_f64(unsigned *seed, nx_shape shape)
-{
-    int64_t n = 1;
-    for (int i = 0; i < shape.rank; i++)
-        n *= shape.dims[i];
-    double v[64];
-    cr_assert_leq(n, 64);
-    for (int64_t i = 0; i < n; i++)
-        v[i] = 2 * rnd(seed) - 1;
-    return nx_from_data(v, NX_F64, shape);
-}
-
-/* i over x (starts 0..4: entries stop after 4, 3, .. 0 iterations), v over y, u plain. */
-Test(vectorized_while, grad_leaf_with_an_extra_axis)
-{
-    unsigned seed = 31;
-    long rounds = nxtest_scaled(2);
-    for (long r = 0; r < rounds; r++) {
-        nx_scope_begin();
-        static const int32_t starts[3] = { 0, 4, 2 };
-        nx_tensor *i0 = nx_vectorize(nx_from_data(starts, NX_S32, NX_SHAPE(3)), "x");
-        nx_tensor *v0 = nx_vectorize(random_f64(&seed, NX_SHAPE(2, 2)), "y");
-        nx_tensor *u0 = random_f64(&seed, NX_SHAPE(2));
-        static const char *const names[2] = { "x", "y" };
-        check_extra_axes_grad(i0, v0, u0, 2, names, (const int64_t[]){ 3, 2 });
-        nx_scope_end();
-    }
-}
-
-/* The state vectorized with a plain condition: no lowering, the while node itself carries
- * the vectorized state. */
-Test(vectorized_while, grad_vectorized_state_plain_condition)
-{
-    unsigned seed = 37;
-    nx_scope_begin();
-    nx_tensor *i0 = nx_scalar(NX_INT(1), NX_S32);
-    nx_tensor *v0 = nx_vectorize(random_f64(&seed, NX_SHAPE(3, 2)), "y");
-    nx_tensor *u0 = nx_vectorize(random_f64(&seed, NX_SHAPE(3, 2)), "y");
-    static const char *const names[1] = { "y" };
-    check_extra_axes_grad(i0, v0, u0, 1, names, (const int64_t[]){ 3 });
-    nx_scope_end();
-}
-
-/* Two extra axes (v over [y, z], u over z), i over x with random starts. */
-Test(vectorized_while, grad_two_extra_axes)
-{
-    unsigned seed = 41;
-    long rounds = nxtest_scaled(2);
-    for (long r = 0; r < rounds; r++) {
-        nx_scope_begin();
-        nx_tensor *i0 = nx_vectorize(random_tensor(&seed, NX_S32, NX_SHAPE(2), 0, 5), "x");
-        nx_tensor *v0 = nx_vectorize(nx_vectorize(random_f64(&seed, NX_SHAPE(2, 3, 2)), "y"), "z");
-        nx_tensor *u0 = nx_vectorize(random_f64(&seed, NX_SHAPE(3, 2)), "z");
-        static const char *const names[3] = { "x", "y", "z" };
-        check_extra_axes_grad(i0, v0, u0, 3, names, (const int64_t[]){ 2, 2, 3 });
-        nx_scope_end();
-    }
-}
-
-/* ---- a plain variable through a lowering with leaves over other axes: the inner loop
- * mixes a plain leaf (a, from w) with leaves over y and z and a captured constant over y;
- * the loss is devectorized, so w stays plain and gets one gradient: checked against
- * central differences, and jvp (nx_jvp) against directional differences ---- */
-
-typedef struct {
-    const nx_tensor *i0, *v0, *u0, *k0;
-    bool vector;   /* the loss a vector (for jvp) rather than its sum */
-} mixed;
-
-static int mixed_body(nx_tensor *const *s, nx_tensor **next, void *c)
-{
-    const mixed *m = c;
-    next[0] = nx_add(s[0], NX_I(1));
-    next[1] = nx_add(nx_multiply(nx_sin(s[1]), s[3]), nx_multiply(nx_multiply(s[1], m->k0), NX_F(0.2)));
-    next[2] = nx_add(nx_multiply(nx_multiply(nx_cos(s[2]), s[3]), NX_F(0.5)), nx_multiply(s[2], NX_F(0.3)));
-    next[3] = nx_add(nx_multiply(s[3], NX_F(0.95)), nx_multiply(nx_sin(s[3]), NX_F(0.05)));
-    return next[0] && next[1] && next[2] && next[3] ? 0 : -1;
-}
-
-static nx_tensor *mixed_loss(nx_tensor *const *a, void *ctx)
-{
-    const mixed *m = ctx;
-    nx_tensor *out[4];
-    const nx_tensor *init[4] = { m->i0, m->v0, m->u0, a[0] };
-    if (nx_while(4, init, ex_cond, mixed_body, ctx, out) < 0)
-        return NULL;
-    /* v: [x, y] then 2; u: [x, z] then 2; a: [x] then 2 */
-    nx_tensor *v = nx_devectorize(out[1], false), *u = nx_devectorize(out[2], false);
-    nx_tensor *w = nx_devectorize(out[3], false);
-    if (!v || !u || !w)
-        return NULL;
-    cr_assert_eq(v->rank, 3);
-    cr_assert_eq(u->rank, 3);
-    cr_assert_eq(w->rank, 2);
-    nx_tensor *r = nx_add(nx_add(nx_sum(v, .axes = NX_AXES(0, 1)), nx_sum(u, .axes = NX_AXES(0, 1))),
-                          nx_sum(w, .axes = NX_AXES(0)));
-    return m->vector ? r : nx_sum(r);
-}
-
-static void mixed_at(mixed *m, const double *w, double *out)
-{
-    nx_tensor *a[1] = { nx_from_data(w, NX_F64, NX_SHAPE(2)) };
-    nx_tensor *r = mixed_loss(a, m);
-    cr_assert_not_null(r, "%s", nx_error_message());
-    values(r, out);
-}
-
-Test(vectorized_while, grad_and_jvp_of_a_plain_variable)
-{
-    unsigned seed = 43;
-    long rounds = nxtest_scaled(2);
-    for (long r = 0; r < rounds; r++) {
-        nx_scope_begin();
-        mixed m = { .i0 = nx_vectorize(random_tensor(&seed, NX_S32, NX_SHAPE(3), 0, 5), "x"),
-                    .v0 = nx_vectorize(random_f64(&seed, NX_SHAPE(2, 2)), "y"),
-                    .u0 = nx_vectorize(random_f64(&seed, NX_SHAPE(3, 2)), "z"),
-                    .k0 = nx_vectorize(random_f64(&seed, NX_SHAPE(2, 1)), "y") };
-        double ws[2] = { 0.5 + rnd(&seed), 0.5 + rnd(&seed) }, ts[2] = { 2 * rnd(&seed) - 1, 2 * rnd(&seed) - 1 };
-        nx_tensor *w = nx_from_data(ws, NX_F64, NX_SHAPE(2)), *t = nx_from_data(ts, NX_F64, NX_SHAPE(2));
-        const double h = 1e-6;
-        /* grad of the summed loss */
-        nx_tensor *g[1], *value;
-        cr_assert_eq(nx_value_and_grad(mixed_loss, &m, &value, g, w), 0, "%s", nx_error_message());
-        cr_assert_eq(g[0]->vrank, 0);
-        cr_assert_eq(g[0]->rank, 1);
-        double gv[2], v0[1];
-        values(g[0], gv);
-        mixed_at(&m, ws, v0);
-        double vv[1];
-        values(value, vv);
-        cr_assert(fabs(vv[0] - v0[0]) <= 1e-12 * (1 + fabs(v0[0])), "value %g against %g", vv[0], v0[0]);
-        for (int j = 0; j < 2; j++) {
-            double wp[2] = { ws[0], ws[1] }, wm[2] = { ws[0], ws[1] }, fp[1], fm[1];
-            wp[j] += h;
-            wm[j] -= h;
-            mixed_at(&m, wp, fp);
-            mixed_at(&m, wm, fm);
-            double fd = (fp[0] - fm[0]) / (2 * h);
-            cr_assert(fabs(gv[j] - fd) <= 1e-6 * (1 + fabs(fd)), "dw %d: %g against %g", j, gv[j], fd);
-        }
-        /* jvp of the vector loss along t */
-        m.vector = true;
-        nx_tensor *y, *dy;
-        cr_assert_eq(nx_jvp(mixed_loss, &m, &y, &dy, w, t), 0, "%s", nx_error_message());
-        double yv[2], dyv[2], f0[2], fp[2], fm[2];
-        double wp[2] = { ws[0] + h * ts[0], ws[1] + h * ts[1] }, wm[2] = { ws[0] - h * ts[0], ws[1] - h * ts[1] };
-        values(y, yv);
-        values(dy, dyv);
-        mixed_at(&m, ws, f0);
-        mixed_at(&m, wp, fp);
-        mixed_at(&m, wm, fm);
-        for (int j = 0; j < 2; j++) {
-            double fd = (fp[j] - fm[j]) / (2 * h);
-            cr_assert(fabs(yv[j] - f0[j]) <= 1e-12 * (1 + fabs(f0[j])), "value %d: %g against %g", j, yv[j], f0[j]);
-            cr_assert(fabs(dyv[j] - fd) <= 1e-6 * (1 + fabs(fd)), "jvp %d: %g against %g", j, dyv[j], fd);
-        }
-        nx_scope_end();
-    }
-}
-
-/* ---- the interpreter: grad through a tensor generator whose state leaf y carries an
- * axis (z) beyond the generator's (x), against each entry's plain gradient, stacked ---- */
-
-Test(vectorized_while, interpreter_grad_with_an_extra_axis)
-{
-    static const char *const mod =
-        "defmodule VG do\n  import Nx.Defn\n"
-        "  defn pair(t, y), do: while({acc = Nx.sum(y * 0.0), y}, x <- t, do: {acc + Nx.sum(Nx.sin(x * y)), y * 1.5})\n"
-        "  defn loss(t, y) do\n    {a, _} = pair(t, y)\n    a\n  end\n"
-        "end\n";
-    char code[8192];
-    int n = snprintf(code, sizeof code,
-                     "%s{t, k} = Nx.Random.uniform(Nx.Random.key(7), -1.0, 1.0, shape: {2, 4}, type: :f64)\n"
-                     "{y, _} = Nx.Random.uniform(k, -1.0, 1.0, shape: {3, 2}, type: :f64)\n"
-                     "g = Nx.Defn.grad(Nx.vectorize(y, :z), fn y -> VG.loss(Nx.vectorize(t, :x), y) end)\n"
-                     "each = Nx.stack([",
-                     mod);
-    for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 3; j++)
-            n += snprintf(code + n, sizeof code - (size_t)n, "%sNx.Defn.grad(y[%d], fn y -> VG.loss(t[%d], y) end)",
-                          i || j ? ", " : "", j, i);
-    snprintf(code + n, sizeof code - (size_t)n,
-             "])\n{g.vectorized_axes, Nx.to_number(Nx.all_close(Nx.reshape(Nx.devectorize(g), {6, 2}), each, atol: 1.0e-12))}");
-    nxtest_expect_code(code, "{[x: 2, z: 3], 1}");
 }

@@ -70,7 +70,8 @@ typedef struct nx_clause {
  * merged (types promoted, shapes broadcast) and one cond node is recorded. Writes the
  * leaves into out[0..cap) and returns their count; -1 with Nx's errors (CompileError
  * texts of §6.1, the §11 template diff when branches return different numbers of
- * leaves). Vectorized predicates are not supported yet. */
+ * leaves). Vectorized predicates are lowered to selects over every branch some entry
+ * takes (spec/defn.md §6.1). */
 NX_API int nx_cond(int n, const nx_clause *clauses, nx_tensor **out, int cap);
 /* if pred, do: then_fn(ctx), else: else_fn(ctx) (else_fn NULL: the number 0), one leaf. */
 typedef nx_tensor *nx_thunk_fn(void *ctx);
