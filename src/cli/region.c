@@ -411,7 +411,7 @@ nxv *nxi_region_pop(nxv *result)
     if (since == 0)
         return result;
     nxv *roots[1] = { result };
-    return copy_out(&m, roots, 1, since / 4 + FLOOR) ? roots[0] : result;
+    return copy_out(&m, roots, 1, since / 8 + FLOOR) ? roots[0] : result;
 }
 
 int nxi_region_collect(nxv **roots, int64_t n, int advance, int now)
@@ -422,7 +422,7 @@ int nxi_region_collect(nxv **roots, int64_t n, int advance, int now)
     size_t since = nxi_arena_since(&r->mark);
     if (since == 0 || (!now && (since < COLLECT_EVERY || since < r->retry)))
         return 0;
-    if (!copy_out(&r->mark, roots, n, since / 4 + FLOOR)) {
+    if (!copy_out(&r->mark, roots, n, since / 8 + FLOOR)) {
         if (advance) {   /* mostly output: keep it all where it is, and go on after it */
             r->mark = nxi_arena_mark();
             return 1;
