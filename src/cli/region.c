@@ -351,6 +351,42 @@ static void copier_free(copier *c)
     free(c->stage);
 }
 
+/* A quick look at a container before the copy: the items it holds that were made in the
+ * region (neighbours that are the same value counted once) already cost more than the
+ * budget. Saves the walk of a copy bound to fail, as in a deep recursion whose every
+ * level returns a longer list. */
+static int too_big(const copier *c, const nxv *v, size_t budget)
+{
+    if (!v || !is_new(c, v))
+        return 0;
+    int64_t n = 0;
+    nxv **a = NULL, **b = NULL;
+    if (v->kind == NXV_LIST || v->kind == NXV_TUPLE) {
+        n = v->kind == NXV_LIST ? v->list.n : v->tuple.n;
+        a = v->kind == NXV_LIST ? v->list.items : v->tuple.items;
+    } else if (v->kind == NXV_MAP) {
+        n = v->map.n;
+        a = v->map.keys;
+        b = v->map.vals;
+    }
+    if (n <= 0)
+        return 0;
+    size_t bytes = sizeof(nxv);
+    for (nxv **arr = a; arr; arr = arr == a ? b : NULL) {
+        if (is_new(c, arr))
+            bytes += (size_t)n * sizeof(nxv *);
+        const nxv *prev = NULL;
+        for (int64_t i = 0; i < n && bytes <= budget; i++) {
+            if (arr[i] != prev && arr[i] && is_new(c, arr[i]))
+                bytes += sizeof(nxv);
+            prev = arr[i];
+        }
+        if (bytes > budget)
+            return 1;
+    }
+    return 0;
+}
+
 /* Moves what roots[0..n) reach past mark m to a fresh block at m (the arena rewound to
  * m); 0 when that would cost more than `budget` bytes or meets something it cannot move
  * (then nothing changed). */
@@ -360,6 +396,10 @@ static int copy_out(const nxi_mark *m, nxv **roots, int64_t n, size_t budget)
     c.budget = budget;
     c.nr = nxi_arena_ranges(m, &c.r);
     qsort(c.r, (size_t)c.nr, sizeof *c.r, by_lo);
+    if (n == 1 && too_big(&c, roots[0], budget)) {
+        copier_free(&c);
+        return 0;
+    }
     for (int64_t i = 0; i < n && !c.failed; i++)
         if (roots[i] && is_new(&c, roots[i]))
             discover(&c, roots[i], sizeof(nxv), sizeof(nxv), sizeof(nxv), T_NXV);
