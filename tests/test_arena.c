@@ -231,3 +231,21 @@ Test(arena, deep_recursion_building_a_list_is_not_slowed, .timeout = 120)
     cr_assert_lt(t_full, 20.0, "build(%d) took %.2f s", n, t_full);
     cr_assert_lt(t_full, 8 * t_half + 0.5, "build(%d) %.2f s, build(%d) %.2f s", n, t_full, n / 2, t_half);
 }
+
+/* Traced hooks (their contexts live in the graph), jitted and differentiated closures,
+ * sort callbacks and recursion returning containers, all inside loops of calls. */
+Test(arena, traced_code_and_callbacks_inside_loops)
+{
+    nxtest_expect_code("defmodule Hk do\n  import Nx.Defn\n"
+                       "  defn f(x), do: hook(x * 2, fn t -> send(self(), {:h, Nx.to_number(Nx.sum(t))}) end)\n"
+                       "  def g(i), do: f(Nx.tensor([i, i]))\nend\n"
+                       "r = Enum.reduce(1..50, 0, fn i, acc -> acc + Nx.to_number(Nx.sum(Hk.g(i))) end)\n"
+                       "h = Enum.reduce(1..50, 0, fn _, acc -> receive do {:h, v} -> acc + v end end)\n"
+                       "j = Nx.Defn.jit(fn x -> Nx.add(x, 1) end)\n"
+                       "k = Enum.reduce(1..200, 0, fn i, acc -> acc + Nx.to_number(j.(Nx.tensor(i))) end)\n"
+                       "gr = Nx.Defn.grad(fn x -> Nx.sum(Nx.multiply(x, x)) end)\n"
+                       "q = Enum.reduce(1..30, 0, fn i, acc -> acc + Nx.to_number(Nx.sum(gr.(Nx.tensor([i * 1.0])))) end)\n"
+                       "s = Enum.sort(Enum.map(1..200, fn i -> rem(i * 7919, 200) end), fn a, b -> a >= b end)\n"
+                       "{r, h, k, q, Enum.at(s, 0), Enum.at(s, 199)}",
+                       "{5100, 5100, 20300, 930.0, 199, 0}");
+}
