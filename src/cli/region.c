@@ -7,7 +7,7 @@
  *
  * Two things keep a region: an escape (a pointer stored where it outlives the call:
  * nxi_escape marks every region open at that moment), and cost: the copy stops, and the
- * region stays, once it exceeds a quarter of what the region allocated (plus a small
+ * region stays, once it exceeds an eighth of what the region allocated (plus a small
  * floor), so that deep recursion building a large result stays amortised, not
  * quadratic. A call that raises keeps everything too. Tensors are not in the arena: a
  * value's tensor pointer is kept (reclaim.c has moved the tensors the result reaches). */

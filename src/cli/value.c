@@ -173,7 +173,7 @@ void nxi_arena_rewind(const nxi_mark *m)
         at = &c->next;
     }
     /* Big chunks after the mark's chunk are newest first: the loop above stopped at the
-     * first older one, so every newer chunk is gone. */
+     * first one made before the mark, so every newer chunk is gone. */
     total = m->total;
 }
 
