@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli/defn_cache.h"
 #include "cli/nxlib_args.h"
+#include "cli/region.h"
 #include "core/tensor.h"
 
 #define CACHE_SIZE 64
@@ -126,6 +127,7 @@ void nxi_defn_cache_put(const void *fn, char *templates, nxdefn_node **outputs, 
             slot = &cache[i];
     }
     drop(slot);
+    nxi_escape();   /* the key's definition, templates and exprs stay in the cache */
     /* Not in the arena: forgetting runs after the arena is gone. */
     nxdefn_node **held = nx_alloc((size_t)(n ? n : 1) * sizeof *held);
     if (!held)

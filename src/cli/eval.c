@@ -3,6 +3,7 @@
  * raise an exception (nxi_raise) and return NULL all the way up. */
 #include "cli/eval.h"
 #include "cli/reclaim.h"
+#include "cli/region.h"
 
 #include <math.h>
 #include <string.h>
@@ -429,6 +430,7 @@ static nxv *directive(const nxi_ast *a)
                     kv->kids[1]->kind == AST_ALIAS)
                     as = kv->kids[1]->text;
             }
+        nxi_escape();   /* the session's aliases outlive the calls in progress */
         struct nxi_alias *al = nxi_alloc(sizeof *al);
         al->as = as;
         al->module = module;
@@ -437,6 +439,7 @@ static nxv *directive(const nxi_ast *a)
     } else if (!strcmp(a->text, "import") || !strcmp(a->text, "use")) {
         if (!nxi_module_exists(module))
             return nxi_raise("CompileError", "module %s is not loaded and could not be found", module);
+        nxi_escape();
         struct nxi_import *im = nxi_alloc(sizeof *im);
         im->module = module;
         im->next = session->imports;

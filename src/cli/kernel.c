@@ -7,6 +7,7 @@
 #include <time.h>
 #include "cli/eval.h"
 #include "cli/nxlib.h"
+#include "cli/reclaim.h"
 
 static nxv *arg_error(const char *fn, nxv *v)
 {
@@ -220,6 +221,18 @@ static nxv *k_then(int argc, nxv **argv)
 /* ---------------------------------------------------------------- Enum */
 
 /* The elements of an enumerable as an array (lists, ranges, maps as pairs). */
+/* The number of elements of a range; -1 after raising. */
+static int64_t range_count(const nxv *v)
+{
+    nxi_int f = v->range.first, l = v->range.last, s = v->range.step;
+    nxi_int count = (s > 0 ? (l >= f ? (l - f) / s + 1 : 0) : (f >= l ? (f - l) / -s + 1 : 0));
+    if (count > 10000000) {
+        nxi_raise("SystemLimitError", "range too large to enumerate in nxc");
+        return -1;
+    }
+    return (int64_t)count;
+}
+
 static nxv **enum_items(nxv *v, int64_t *n)
 {
     if (v->kind == NXV_LIST && !v->list.tail) {
@@ -227,12 +240,10 @@ static nxv **enum_items(nxv *v, int64_t *n)
         return v->list.items;
     }
     if (v->kind == NXV_RANGE) {
-        nxi_int f = v->range.first, l = v->range.last, s = v->range.step;
-        nxi_int count = (s > 0 ? (l >= f ? (l - f) / s + 1 : 0) : (f >= l ? (f - l) / -s + 1 : 0));
-        if (count > 10000000) {
-            nxi_raise("SystemLimitError", "range too large to enumerate in nxc");
+        nxi_int f = v->range.first, s = v->range.step;
+        int64_t count = range_count(v);
+        if (count < 0)
             return NULL;
-        }
         nxv **items = nxv_items((int64_t)count);
         for (int64_t i = 0; i < (int64_t)count; i++)
             items[i] = nxv_int(f + s * i);
@@ -263,25 +274,58 @@ static nxv *e_to_list(int argc, nxv **argv)
     return items ? nxv_list(n, items) : NULL;
 }
 
+/* The elements a loop of Enum walks: a range is walked without building its list (each
+ * element is made in the loop's region and dropped with it). */
+typedef struct {
+    nxv **items;       /* NULL for a range */
+    nxi_int first, step;
+    int64_t n;
+} walk;
+
+static int walk_of(nxv *v, walk *w)
+{
+    *w = (walk){ 0 };
+    if (v->kind == NXV_RANGE) {
+        w->first = v->range.first;
+        w->step = v->range.step;
+        w->n = range_count(v);
+        return w->n < 0 ? -1 : 0;
+    }
+    w->items = enum_items(v, &w->n);
+    return w->items ? 0 : -1;
+}
+
+static nxv *walk_at(const walk *w, int64_t i)
+{
+    return w->items ? w->items[i] : nxv_int(w->first + w->step * i);
+}
+
 static nxv *e_map(int argc, nxv **argv)
 {
     (void)argc;
-    int64_t n;
-    nxv **items = enum_items(argv[0], &n);
-    if (!items)
+    walk w;
+    if (walk_of(argv[0], &w) < 0)
         return NULL;
-    nxv **out = nxv_items(n);
-    for (int64_t i = 0; i < n; i++)
-        if (!(out[i] = nxi_call_fun(argv[1], 1, &items[i])))
+    nxv **out = nxv_items(w.n);
+    int64_t kept = 0;   /* out[0..kept) are final: moved out of the loop's memory */
+    nxi_loop_begin();
+    for (int64_t i = 0; i < w.n; i++) {
+        nxv *item = walk_at(&w, i);
+        if (!(out[i] = nxi_call_fun(argv[1], 1, &item))) {
+            nxi_loop_end(NULL, 0);
             return NULL;
-    return nxv_list(n, out);
+        }
+        if (nxi_loop_step(out + kept, i + 1 - kept, 1))
+            kept = i + 1;
+    }
+    nxi_loop_end(out + kept, w.n - kept);
+    return nxv_list(w.n, out);
 }
 
 static nxv *e_reduce(int argc, nxv **argv)
 {
-    int64_t n;
-    nxv **items = enum_items(argv[0], &n);
-    if (!items)
+    walk w;
+    if (walk_of(argv[0], &w) < 0)
         return NULL;
     int64_t start = 0;
     nxv *acc;
@@ -289,16 +333,21 @@ static nxv *e_reduce(int argc, nxv **argv)
     if (argc == 3) {
         acc = argv[1];
     } else {
-        if (n == 0)
+        if (w.n == 0)
             return nxi_raise("Enum.EmptyError", "empty error");
-        acc = items[0];
+        acc = walk_at(&w, 0);
         start = 1;
     }
-    for (int64_t i = start; i < n; i++) {
-        nxv *args[2] = { items[i], acc };
-        if (!(acc = nxi_call_fun(fun, 2, args)))
+    nxi_loop_begin();
+    for (int64_t i = start; i < w.n; i++) {
+        nxv *args[2] = { walk_at(&w, i), acc };
+        if (!(acc = nxi_call_fun(fun, 2, args))) {
+            nxi_loop_end(NULL, 0);
             return NULL;
+        }
+        nxi_loop_step(&acc, 1, 0);
     }
+    nxi_loop_end(&acc, 1);
     return acc;
 }
 
@@ -382,6 +431,7 @@ static nxv *e_sort(int argc, nxv **argv)
     sort_failed = 0;
     /* A stable merge would match Elixir for equal keys; qsort is fine for distinct ones. */
     qsort(out, (size_t)n, sizeof *out, sort_cmp);
+    sort_fun = NULL;   /* only the sort in progress uses it */
     if (sort_failed)
         return NULL;
     if (argc == 2 && nxv_is_atom(argv[1], "desc"))

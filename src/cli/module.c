@@ -6,6 +6,7 @@
  * defn, a jit or grad) it is inlined. Modules live in the arena and are forgotten with it. */
 #include "cli/module.h"
 #include "cli/reclaim.h"
+#include "cli/region.h"
 
 #include <string.h>
 #include "cli/nxlib.h"
@@ -413,6 +414,7 @@ static nxv *defmodule_named(const char *name, const nxi_ast *call, nxi_env **env
     nxi_module *prev = modules;
     m->next = modules;
     modules = m;
+    nxi_escape();   /* the module table outlives every call in progress */
     nxi_env *benv = *env, *attrs = NULL;
     const nxi_module *saved = nxi_cur_module;
     int saved_defn = nxi_defn_mode;

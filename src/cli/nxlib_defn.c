@@ -10,6 +10,7 @@
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "cli/reclaim.h"
+#include "cli/region.h"
 #include "core/error.h"
 #include "defn/control.h"
 
@@ -44,6 +45,7 @@ static nxv *default_options(int argc, nxv **argv)
         return nxi_raise("ArgumentError", "expected a keyword list, got: %s", nxi_inspect_plain(argv[0]));
     nxv *prev = defaults();
     process_opts = argv[0];
+    nxi_escape();   /* the options outlive the calls in progress */
     nxi_pin(process_opts);
     return prev;
 }
@@ -55,6 +57,7 @@ static nxv *global_default_options(int argc, nxv **argv)
         return nxi_raise("ArgumentError", "expected a keyword list, got: %s", nxi_inspect_plain(argv[0]));
     nxv *prev = global_opts ? global_opts : empty_list();
     global_opts = argv[0];
+    nxi_escape();
     nxi_pin(global_opts);
     return prev;
 }

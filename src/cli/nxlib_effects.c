@@ -8,6 +8,7 @@
 #include "cli/module.h"
 #include "cli/nxlib_args.h"
 #include "cli/reclaim.h"
+#include "cli/region.h"
 #include "defn/node.h"
 
 /* ---- the mailbox (arena memory, forgotten with it) ---- */
@@ -33,6 +34,7 @@ static nxv *k_send(int argc, nxv **argv)
         capmail = cap;
     }
     mail[nmail++] = argv[1];
+    nxi_escape();       /* the mailbox outlives the calls in progress */
     nxi_pin(argv[1]);   /* the message outlives the call that sent it */
     return argv[1];
 }

@@ -11,6 +11,7 @@
 #include "cli/module.h"
 #include "cli/nxlib.h"
 #include "cli/nxlib_args.h"
+#include "cli/region.h"
 #include "core/error.h"
 #include "defn/node.h"
 
@@ -147,6 +148,7 @@ static nxv *record(nxv *data, hook_ctx *h, const char *fn_text)
 
 static hook_ctx *new_ctx(void)
 {
+    nxi_escape();   /* the graph's io_call node keeps the context (arena memory) */
     hook_ctx *h = nxi_alloc(sizeof *h);
     memset(h, 0, sizeof *h);
     return h;
@@ -245,6 +247,7 @@ static int call_runtime(int n, const nx_tensor *const *data, int nout, nx_tensor
 
 nxv *nxi_runtime_call_traced(nxv *tmpl, nxv *data, nxv *opts, nxv *fun)
 {
+    nxi_escape();   /* the graph's runtime_call node keeps the context (arena memory) */
     runtime_ctx *r = nxi_alloc(sizeof *r);
     *r = (runtime_ctx){ .shape = data, .tmpl = tmpl, .opts = opts, .fun = fun };
     leaves t = { 0 }, d = { 0 };

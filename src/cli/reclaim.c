@@ -8,12 +8,17 @@
  * raises hands everything to the caller (a rescue may still use it). */
 #include "cli/eval.h"
 #include "cli/reclaim.h"
+#include "cli/region.h"
 #include "core/tensor.h"
+
+#include <stdlib.h>
 
 typedef struct {
     int from, to;     /* move tensors owned by scope `from` into scope `to` */
     int64_t left;     /* tensors of `from` not met yet: the walk stops at 0 */
     unsigned stamp;   /* marks the environments this walk has been through */
+    nx_tensor **moved;   /* when not NULL: the tensors moved, for the loop's next scope */
+    int64_t nmoved;
 } walk;
 
 static unsigned walks;
@@ -37,6 +42,8 @@ static void visit(nxv *v, walk *w)
     case NXV_TENSOR:
         if (nxscope_owns(v->tensor, w->from)) {
             nxscope_move(v->tensor, w->to);
+            if (w->moved)
+                w->moved[w->nmoved++] = v->tensor;
             w->left--;
         }
         break;
@@ -78,23 +85,83 @@ static void move_reached(nxv *v, int from, int to)
 void nxi_call_begin(void)
 {
     nx_scope_begin();
+    nxi_region_push();   /* the arena side: region.c */
 }
 
 nxv *nxi_call_end(nxv *result)
 {
     if (!result || nxi_raised()) {
         nxscope_end_merge();
+        nxi_region_pop(NULL);
         return result;
     }
     int d = nxscope_depth();
     if (d > 1 && !nxscope_empty())
         move_reached(result, d, d - 1);
     nx_scope_end();
-    return result;
+    return nxi_region_pop(result);
 }
 
 void nxi_pin(nxv *v)
 {
+    nxi_escape();   /* the values themselves must stay too */
     for (int d = nxscope_depth(); d > 1; d--)
         move_reached(v, d, 1);
+}
+
+/* ---- loops of builtins (Enum.map, Enum.reduce) ---- */
+
+/* Frees the tensors of the loop's scope (the innermost) that roots[0..n) do not reach.
+ * `keep`: the reached ones stay in the loop's scope; else they go to the caller's. */
+static void collect_tensors(nxv **roots, int64_t n, int keep)
+{
+    int d = nxscope_depth();
+    if (d < 2 || nxscope_empty())
+        return;
+    int64_t count = nxscope_count(d);
+    nx_tensor **moved = keep ? malloc((size_t)count * sizeof *moved) : NULL;
+    if (keep && !moved)
+        return;   /* no memory for the list: just keep everything this time */
+    if (++walks == 0)
+        ++walks;
+    walk w = { .from = d, .to = d - 1, .left = count, .stamp = walks, .moved = moved };
+    for (int64_t i = 0; i < n && w.left > 0; i++)
+        visit(roots[i], &w);
+    nx_scope_end();
+    nx_scope_begin();
+    for (int64_t i = 0; i < w.nmoved; i++)
+        nxscope_move(moved[i], d);
+    free(moved);
+}
+
+void nxi_loop_begin(void)
+{
+    nx_scope_begin();
+    nxi_region_push();
+}
+
+int nxi_loop_step(nxv **roots, int64_t n, int advance)
+{
+    static unsigned ticks;
+    int d = nxscope_depth();
+    int many = (++ticks & 63) == 0 && d > 1 && nxscope_count(d) >= 64;
+    int done = nxi_region_collect(roots, n, advance, many);
+    if ((done || many) && !nxi_region_escaped())
+        collect_tensors(roots, n, !(done && advance));
+    return done;
+}
+
+void nxi_loop_end(nxv **roots, int64_t n)
+{
+    if (nxi_raised()) {
+        nxscope_end_merge();
+        nxi_region_pop(NULL);
+        return;
+    }
+    int d = nxscope_depth();
+    for (int64_t i = 0; i < n && d > 1; i++)
+        move_reached(roots[i], d, d - 1);
+    nx_scope_end();
+    nxi_region_collect(roots, n, 1, 1);
+    nxi_region_pop(NULL);
 }

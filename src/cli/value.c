@@ -15,22 +15,73 @@
 /* ---- the arena ---- */
 
 /* Chunks are malloc'd directly (not through nx_alloc): the arena must never fail to its
- * caller, and the library's failure injection is for the library's own exits. */
+ * caller, and the library's failure injection is for the library's own exits. Each
+ * chunk has a sequence number, so that a mark (region.c) can tell the chunks made after
+ * it wherever they sit in the list. */
 typedef struct chunk {
     struct chunk *next;
     size_t size, used;
+    uint64_t seq;
     _Alignas(16) unsigned char mem[];
 } chunk;
+
+/* Under ASan a rewound chunk tail is poisoned until handed out again, so that a value
+ * used after its region was dropped is reported like a use after free. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define SANITIZED 1
+static void poison(void *p, size_t n) { ASAN_POISON_MEMORY_REGION(p, n); }
+static void unpoison(void *p, size_t n) { ASAN_UNPOISON_MEMORY_REGION(p, n); }
+#else
+#define SANITIZED 0
+static void poison(void *p, size_t n) { (void)p; (void)n; }
+static void unpoison(void *p, size_t n) { (void)p; (void)n; }
+#endif
 
 #define CHUNK_BYTES ((size_t)64 * 1024)
 #define ALIGN 16
 
-static chunk *chunks;   /* newest first; big allocations get a chunk of their own */
+static chunk *chunks;   /* newest first; big allocations get a chunk of their own, second */
+static chunk *spare;    /* one standard chunk kept by a rewind, for the next one needed */
+static uint64_t next_seq = 1;
+static uint64_t total;  /* bytes handed out since the arena began (marks measure with it) */
 
 static void out_of_memory(void)
 {
     fputs("** (SystemLimitError) out of memory\n", stderr);
     exit(70);
+}
+
+static chunk *new_chunk(size_t size)
+{
+    chunk *c;
+    if (size == CHUNK_BYTES && spare) {
+        c = spare;
+        spare = NULL;
+    } else {
+        if (size > SIZE_MAX - sizeof(chunk))
+            out_of_memory();
+        c = malloc(sizeof(chunk) + size);
+        if (!c)
+            out_of_memory();
+    }
+    c->size = size;
+    c->used = 0;
+    c->seq = next_seq++;
+    return c;
+}
+
+static void drop_chunk(chunk *c)
+{
+    if (c->size == CHUNK_BYTES && !spare && !SANITIZED)
+        spare = c;
+    else
+        free(c);
 }
 
 void *nxi_alloc(size_t bytes)
@@ -40,15 +91,10 @@ void *nxi_alloc(size_t bytes)
         out_of_memory();
     if (need == 0)
         need = ALIGN;
+    total += need;
     if (!chunks || chunks->size - chunks->used < need) {
         size_t size = need > CHUNK_BYTES / 4 ? need : CHUNK_BYTES;
-        if (size > SIZE_MAX - sizeof(chunk))
-            out_of_memory();
-        chunk *c = malloc(sizeof(chunk) + size);
-        if (!c)
-            out_of_memory();
-        c->size = size;
-        c->used = 0;
+        chunk *c = new_chunk(size);
         if (size == need && chunks) {
             /* A big block: keep the current chunk first, it still has room. */
             c->next = chunks->next;
@@ -65,8 +111,70 @@ void *nxi_alloc(size_t bytes)
     }
     void *p = chunks->mem + chunks->used;
     chunks->used += need;
+    unpoison(p, need);
     memset(p, 0, need);
     return p;
+}
+
+/* ---- marks: what was allocated after a point, and dropping it ---- */
+
+nxi_mark nxi_arena_mark(void)
+{
+    nxi_mark m = { next_seq - 1, chunks ? chunks->seq : 0, chunks ? chunks->used : 0, total };
+    return m;
+}
+
+size_t nxi_arena_since(const nxi_mark *m)
+{
+    return (size_t)(total - m->total);
+}
+
+/* The chunks made after the mark come first in the list, except big ones inserted
+ * second while the mark's chunk was first: those follow it, newest first (and the big
+ * ones inserted there before the mark follow them). */
+int nxi_arena_ranges(const nxi_mark *m, nxi_range **out)
+{
+    int n = 0, cap = 8;
+    nxi_range *r = malloc((size_t)cap * sizeof *r);
+    if (!r)
+        out_of_memory();
+    for (chunk *c = chunks; c && (c->seq > m->seq || c->seq == m->head); c = c->next) {
+        size_t from = c->seq == m->head ? m->used : 0;
+        if (c->used <= from)
+            continue;
+        if (n == cap) {
+            cap *= 2;
+            nxi_range *bigger = realloc(r, (size_t)cap * sizeof *r);
+            if (!bigger)
+                out_of_memory();
+            r = bigger;
+        }
+        r[n].lo = (uintptr_t)(c->mem + from);
+        r[n++].hi = (uintptr_t)(c->mem + c->used);
+    }
+    *out = r;
+    return n;
+}
+
+void nxi_arena_rewind(const nxi_mark *m)
+{
+    chunk **at = &chunks;
+    while (*at) {
+        chunk *c = *at;
+        if (c->seq > m->seq) {
+            *at = c->next;
+            drop_chunk(c);
+            continue;
+        }
+        if (c->seq != m->head)
+            break;
+        c->used = m->used;   /* the mark's own chunk: back to where it was */
+        poison(c->mem + c->used, c->size - c->used);
+        at = &c->next;
+    }
+    /* Big chunks after the mark's chunk are newest first: the loop above stopped at the
+     * first one made before the mark, so every newer chunk is gone. */
+    total = m->total;
 }
 
 char *nxi_strndup(const char *s, size_t n)
@@ -92,6 +200,10 @@ void nxi_arena_reset(void)
         free(chunks);
         chunks = next;
     }
+    free(spare);
+    spare = NULL;
+    total = 0;
+    nxi_regions_forget();
     nxi_defn_forget();   /* Nx.Defn's default options lived in the arena */
     nxi_clear_raised();
 }

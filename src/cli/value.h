@@ -1,7 +1,8 @@
 /* src/cli/value.h: the interpreter's values (the Elixir terms Nx code handles) and the
  * arena they live in. Values are immutable and never freed one by one: an arena holds
- * everything one session (or one fuzz input) makes, and is dropped at its end. Tensors
- * are owned by the nx scope the session opens. */
+ * everything one session (or one fuzz input) makes, and is dropped at its end; inside
+ * it, each interpreted call is a region that is rewound when the call returns, its
+ * result copied out (region.c). Tensors are owned by the nx scope the session opens. */
 #ifndef NXI_VALUE_H
 #define NXI_VALUE_H
 
@@ -65,6 +66,23 @@ char *nxi_strdup(const char *s);
 char *nxi_strndup(const char *s, size_t n);
 /* Drops everything allocated since the arena began (end of session / fuzz input). */
 void nxi_arena_reset(void);
+/* Marks (region.c uses them): a point in the arena's history. */
+typedef struct {
+    uint64_t seq;        /* chunks numbered above this were made after the mark */
+    uint64_t head;       /* the chunk being filled then (0: none) */
+    size_t used;         /* and its bytes used */
+    uint64_t total;
+} nxi_mark;
+typedef struct { uintptr_t lo, hi; } nxi_range;
+nxi_mark nxi_arena_mark(void);
+/* Bytes allocated since the mark. */
+size_t nxi_arena_since(const nxi_mark *m);
+/* The address ranges allocated since the mark (a malloc'd array in *out; free it). */
+int nxi_arena_ranges(const nxi_mark *m, nxi_range **out);
+/* Drops everything allocated since the mark. */
+void nxi_arena_rewind(const nxi_mark *m);
+/* Forgets the regions of region.c (the arena is being dropped). */
+void nxi_regions_forget(void);
 /* Forgets what src/cli/nxlib_defn.c keeps across calls in arena memory. */
 void nxi_defn_forget(void);
 
