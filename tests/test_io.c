@@ -781,6 +781,9 @@ Test(io, malformed_safetensors)
              "invalid safetensors file: a dimension is not a non-negative integer (tensor \"a\")");
     st_error("{\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0, "cannot build an empty tensor");
     st_error("{\"__metadata__\":{\"k\":1}}", 0, "invalid safetensors file: __metadata__ values must be strings");
+    /* found by the fuzzer: the second block overwrote (and leaked) the first one's strings */
+    st_error("{\"__metadata__\":{\"k\":\"v\"},\"__metadata__\":{\"k\":\"w\"}}", 0,
+             "invalid safetensors file: __metadata__ appears twice");
     /* Every prefix and corrupted byte of a valid file. */
     unsigned char buf[512], data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
     size_t n = make_st(buf, "{\"__metadata__\":{\"k\":\"v\"},\"a\":{\"dtype\":\"I16\",\"shape\":[2,2],\"data_offsets\":[0,8]}}",

@@ -126,7 +126,7 @@ static int load(nxio_reader *r, nx_named_tensors *out)
         nxerr_oom((size_t)count * sizeof *es);
         goto out;
     }
-    int n = 0;
+    int n = 0, seen_meta = 0;
     for (const cJSON *item = root->child; item; item = item->next) {
         if (strcmp(item->string, "__metadata__") != 0) {
             if (parse_entry(item, data_len, &es[n++]) < 0)
@@ -135,6 +135,10 @@ static int load(nxio_reader *r, nx_named_tensors *out)
         }
         if (!cJSON_IsObject(item)) {
             bad("__metadata__ is not an object", NULL);
+            goto out;
+        }
+        if (seen_meta++) {   /* a second one would overwrite the first */
+            bad("__metadata__ appears twice", NULL);
             goto out;
         }
         int m = cJSON_GetArraySize(item), k = 0;
