@@ -12,35 +12,9 @@
 #include "nx.h"
 #include "support/nxtest.h"
 
-/* The printout of code per §5.1's layout (type column at the widest line + 3); lines are
- * "text\ttype", parameter lines first. */
-static void expect_expr(const char *code, const char *header, const char *const *lines, int n)
-{
-    size_t widest = 0;
-    for (int i = 0; i < n; i++) {
-        size_t w = (size_t)(strchr(lines[i], '\t') - lines[i]);
-        widest = w > widest ? w : widest;
-    }
-    char want[8192];
-    int len = snprintf(want, sizeof want, "#Nx.Tensor<\n  %s\n  \n  Nx.Defn.Expr", header);
-    for (int i = 0; i < n; i++) {
-        const char *tab = strchr(lines[i], '\t');
-        int w = (int)(tab - lines[i]);
-        len += snprintf(want + len, sizeof want - (size_t)len, "\n  %.*s%*s%s", w, lines[i], (int)(widest + 3 - (size_t)w),
-                        "", tab + 1);
-    }
-    snprintf(want + len, sizeof want - (size_t)len, "\n>");
-    nxtest_expect_code(code, want);
-}
-
-#define EXPECT_EXPR(code, header, ...)                                                    \
-    do {                                                                                  \
-        static const char *const lines_[] = { __VA_ARGS__ };                              \
-        expect_expr(code, header, lines_, (int)(sizeof lines_ / sizeof *lines_));         \
-    } while (0)
 
 #define ONE(fun, arg, header, ...) \
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a -> " fun " end, [" arg "])", header, __VA_ARGS__)
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> " fun " end, [" arg "])", header, __VA_ARGS__)
 
 /* ---- squeeze and new_axis ---- */
 
@@ -86,7 +60,7 @@ Test(defn_print2, access)
     ONE("a[1..2]", "Nx.iota({3, 2}, type: :f32)", "f32[2][2]", "parameter a:0\tf32[3][2]",
         "b = slice a, [1, 0], [2, 2], [1, 1]\tf32[2][2]");
     /* a scalar tensor index: a dynamic start (§3.2: start indices may be scalar tensors) */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> a[i] end, [Nx.iota({3, 2}, type: :f32), Nx.tensor(1)])",
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> a[i] end, [Nx.iota({3, 2}, type: :f32), Nx.tensor(1)])",
                 "f32[2]", "parameter a:0\tf32[3][2]", "parameter b:1\ts32",
                 "c = slice a, [b, 0], [1, 2], [1, 1]\tf32[1][2]", "d = squeeze c, [0]\tf32[2]");
 }
@@ -120,7 +94,7 @@ Test(defn_print2, select_clip_constants)
     ONE("Nx.select(a, 1, 2.0)", "Nx.tensor([1, 0], type: :u8)", "f32[2]", "parameter a:0\tu8[2]",
         "b = select a, 1, 2.0\tf32[2]");
     /* mixed operand types: no conversion node (Nx's select takes them as they are) */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn p, a, b -> Nx.select(p, a, b) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn p, a, b -> Nx.select(p, a, b) end,"
                 " [Nx.tensor([1, 0], type: :u8), Nx.tensor([1, 2]), Nx.tensor([3.0, 4.0])])",
                 "f32[2]", "parameter a:0\tu8[2]", "parameter b:1\ts32[2]", "parameter c:2\tf32[2]",
                 "d = select a, b, c\tf32[2]");
@@ -136,14 +110,14 @@ Test(defn_print2, select_clip_constants)
 Test(defn_print2, gather_take_fft_operands)
 {
     /* gather and take over s32 indices: no as_type to s64 (the backend receives them) */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.gather(a, i) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.gather(a, i) end,"
                 " [Nx.iota({2, 3}, type: :f32), Nx.tensor([[0, 1], [1, 2]])])",
                 "f32[2]", "parameter a:0\tf32[2][3]", "parameter b:1\ts32[2][2]", "c = gather a, b, axes: [0, 1]\tf32[2]");
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.take(a, i) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.take(a, i) end,"
                 " [Nx.iota({2, 3}, type: :f32), Nx.tensor([1, 0])])",
                 "f32[2][3]", "parameter a:0\tf32[2][3]", "parameter b:1\ts32[2]",
                 "c = block %Nx.Block.Take{axis: 0}, a, b\tf32[2][3]");
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.take_along_axis(a, i, axis: 1) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.take_along_axis(a, i, axis: 1) end,"
                 " [Nx.iota({2, 3}, type: :f32), Nx.tensor([[2], [0]])])",
                 "f32[2][1]", "parameter a:0\tf32[2][3]", "parameter b:1\ts32[2][1]",
                 "c = block %Nx.Block.TakeAlongAxis{axis: 1}, a, b\tf32[2][1]");
@@ -165,11 +139,11 @@ Test(defn_print2, top_k_block)
 {
     /* §3.4: a block with a tuple result is one tuple node (`tuple2`) read by elem nodes;
      * Nx's top_k returns {values, indices}, both elems of the same TopK{k: 2} block */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.top_k(a, k: 2), 1) end, [Nx.iota({2, 3}, type: :f32)])",
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> elem(Nx.top_k(a, k: 2), 1) end, [Nx.iota({2, 3}, type: :f32)])",
                 "s32[2][2]", "parameter a:0\tf32[2][3]", "b = block %Nx.Block.TopK{k: 2}, a\ttuple2",
                 "c = elem b, 1\ts32[2][2]");
     /* both results used: one block, two elems (the block is named once) */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a -> {v, i} = Nx.top_k(a); Nx.add(v, i) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> {v, i} = Nx.top_k(a); Nx.add(v, i) end,"
                 " [Nx.iota({3}, type: :f32)])",
                 "f32[1]", "parameter a:0\tf32[3]", "b = block %Nx.Block.TopK{k: 1}, a\ttuple2",
                 "c = elem b, 0\tf32[1]", "d = elem b, 1\ts32[1]", "e = add c, d\tf32[1]");
@@ -212,12 +186,12 @@ Test(defn_print2, triangular_solve_operands)
 {
     /* §3.2 `[a, b, opts]`: no as_type to the compute type around it; with no options
      * keyword!'s order `transform_a: :none, left_side: true, lower: true` (§9.2) */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, b -> Nx.LinAlg.triangular_solve(a, b) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, b -> Nx.LinAlg.triangular_solve(a, b) end,"
                 " [Nx.tensor([[1.0, 0.0], [2.0, 3.0]]), Nx.tensor([1.0, 2.0])])",
                 "f32[2]", "parameter a:0\tf32[2][2]", "parameter b:1\tf32[2]",
                 "c = triangular_solve a, b, transform_a: :none, left_side: true, lower: true\tf32[2]");
     /* an s32 matrix with an f32 right side: the node is over both as given, output f32 */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, b -> Nx.LinAlg.triangular_solve(a, b, lower: false, left_side: false)"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, b -> Nx.LinAlg.triangular_solve(a, b, lower: false, left_side: false)"
                 " end, [Nx.tensor([[1, 2], [0, 3]]), Nx.tensor([[1.0, 2.0]])])",
                 "f32[1][2]", "parameter a:0\ts32[2][2]", "parameter b:1\tf32[1][2]",
                 "c = triangular_solve a, b, transform_a: :none, left_side: false, lower: false\tf32[1][2]");
@@ -243,7 +217,7 @@ Test(defn_print2, conv_operands)
 {
     /* §3.2 `[input, kernel, opts]` with the options normalised in Nx's order: one node over
      * the operands as given, no reshape to a batch of vectors and no as_type */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k) end,"
                 " [Nx.iota({1, 2, 5}, type: :f32), Nx.iota({3, 2, 2}, type: :f32)])",
                 "f32[1][3][4]", "parameter a:0\tf32[1][2][5]", "parameter b:1\tf32[3][2][2]",
                 "c = conv a, b, strides: [1], padding: [{0, 0}], input_dilation: [1], kernel_dilation: [1],"
@@ -252,14 +226,14 @@ Test(defn_print2, conv_operands)
     /* an s32 input with an f32 kernel (output f32), :same padding on 5 with stride 2 and a
      * 2-wide kernel ({0, 1}), permutations as given: the input's channels last, the
      * kernel's {k, I, O}, the output's channels last ({1, 3, 3}) */
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k, strides: [2], padding: :same,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k, strides: [2], padding: :same,"
                 " input_permutation: [0, 2, 1], kernel_permutation: [2, 1, 0], output_permutation: [0, 2, 1]) end,"
                 " [Nx.iota({1, 5, 2}), Nx.iota({2, 2, 3}, type: :f32)])",
                 "f32[1][3][3]", "parameter a:0\ts32[1][5][2]", "parameter b:1\tf32[2][2][3]",
                 "c = conv a, b, strides: [2], padding: [{0, 1}], input_dilation: [1], kernel_dilation: [1],"
                 " feature_group_size: 1, batch_group_size: 1, input_permutation: [0, 2, 1],"
                 " kernel_permutation: [2, 1, 0], output_permutation: [0, 2, 1]\tf32[1][3][3]");
-    EXPECT_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k, feature_group_size: 2, kernel_dilation: [2]) end,"
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, k -> Nx.conv(a, k, feature_group_size: 2, kernel_dilation: [2]) end,"
                 " [Nx.iota({1, 4, 5}, type: :f32), Nx.iota({4, 2, 2}, type: :f32)])",
                 "f32[1][4][3]", "parameter a:0\tf32[1][4][5]", "parameter b:1\tf32[4][2][2]",
                 "c = conv a, b, strides: [1], padding: [{0, 0}], input_dilation: [1], kernel_dilation: [2],"

@@ -12,40 +12,9 @@
 #include "core/tensor.h"
 #include "nx.h"
 #include "support/nxtest.h"
+#include "support/nxtest_entries.h"
 
 /* ---- helpers ---- */
-
-static double rnd(unsigned *s)
-{
-    *s = *s * 1103515245u + 12345u;
-    return (double)((*s >> 8) & 0xFFFF) / 65536.0;
-}
-
-/* n random values in [lo, hi) as a tensor of `type` (integers rounded down). */
-static nx_tensor *random_tensor(unsigned *s, nx_type type, nx_shape shape, double lo, double hi)
-{
-    int64_t n = 1;
-    for (int i = 0; i < shape.rank; i++)
-        n *= shape.dims[i];
-    double *v = malloc((size_t)n * sizeof *v);
-    for (int64_t i = 0; i < n; i++)
-        v[i] = floor(lo + (hi - lo) * rnd(s));
-    nx_tensor *t = nx_as_type(nx_from_data(v, NX_F64, shape), type);
-    free(v);
-    return t;
-}
-
-/* Entry i of t's first vectorized axis (t itself when not vectorized). */
-static nx_tensor *entry(const nx_tensor *t, int i)
-{
-    if (t->vrank == 0)
-        return (nx_tensor *)t;
-    nx_tensor *d = nx_devectorize(t, false);
-    nx_tensor *e = nx_take(d, nx_scalar(NX_INT(i), NX_S32));
-    for (int k = 1; e && k < t->vrank; k++)
-        e = nx_vectorize(e, t->names[k]);
-    return e;
-}
 
 /* Values of t as doubles (t real, at most 64 elements). */
 static int values(const nx_tensor *t, double *v)
@@ -120,8 +89,8 @@ Test(vectorized_control, cond_matches_each_entry)
         for (size_t k = 0; k < sizeof types / sizeof *types; k++) {
             nx_scope_begin();
             nx_type t = types[k];
-            nx_tensor *x = nx_vectorize(random_tensor(&seed, t, NX_SHAPE(5), -1, 6), "x");
-            nx_tensor *y = random_tensor(&seed, t, NX_SHAPE(2), -4, 4);
+            nx_tensor *x = nx_vectorize(nxtest_random_ints(&seed, t, NX_SHAPE(5), -1, 6), "x");
+            nx_tensor *y = nxtest_random_ints(&seed, t, NX_SHAPE(2), -4, 4);
             nx_tensor *v = three_way(x, y);
             cr_assert_not_null(v, "%s", nx_error_message());
             cr_assert_eq(v->vrank, 1);
@@ -133,10 +102,10 @@ Test(vectorized_control, cond_matches_each_entry)
             cr_assert_not_null(j, "%s", nx_error_message());
             assert_same(j, v, 0);
             for (int i = 0; i < 5; i++) {
-                nx_tensor *e = three_way(entry(x, i), y);
+                nx_tensor *e = three_way(nxtest_entry(x, i), y);
                 cr_assert_not_null(e, "%s", nx_error_message());
                 /* Each entry alone runs one branch, unmerged; compare values in the merged type. */
-                assert_same(entry(v, i), nx_as_type(nx_broadcast(e, NX_SHAPE(2)), v->type), 0);
+                assert_same(nxtest_entry(v, i), nx_as_type(nx_broadcast(e, NX_SHAPE(2)), v->type), 0);
             }
             nx_scope_end();
         }
@@ -168,8 +137,8 @@ Test(vectorized_control, two_vectorized_predicates)
 {
     nx_scope_begin();
     unsigned seed = 11;
-    nx_tensor *a = nx_vectorize(random_tensor(&seed, NX_F32, NX_SHAPE(3), -2, 2), "a");
-    nx_tensor *b = nx_vectorize(random_tensor(&seed, NX_F32, NX_SHAPE(4), -2, 2), "b");
+    nx_tensor *a = nx_vectorize(nxtest_random_ints(&seed, NX_F32, NX_SHAPE(3), -2, 2), "a");
+    nx_tensor *b = nx_vectorize(nxtest_random_ints(&seed, NX_F32, NX_SHAPE(4), -2, 2), "b");
     nx_tensor *ab[2] = { a, b };
     nx_clause c[3] = { { nx_greater(a, NX_I(0)), b_x, ab }, { nx_greater(b, NX_I(0)), b_y, ab },
                        { NULL, b_zero, ab } };
@@ -286,9 +255,9 @@ Test(vectorized_control, grad_through_vectorized_cond)
         nx_scope_begin();
         double xs[4], ys[3];
         for (int i = 0; i < 4; i++)
-            xs[i] = 4 * rnd(&seed) + 0.05;   /* both branches; away from the switch at 2 */
+            xs[i] = 4 * nxtest_rnd(&seed) + 0.05;   /* both branches; away from the switch at 2 */
         for (int i = 0; i < 3; i++)
-            ys[i] = 2 * rnd(&seed) - 1;
+            ys[i] = 2 * nxtest_rnd(&seed) - 1;
         nx_tensor *x = nx_vectorize(nx_from_data(xs, NX_F64, NX_SHAPE(4)), "x");
         nx_tensor *y = nx_from_data(ys, NX_F64, NX_SHAPE(3));
         nx_tensor *g[2];

@@ -162,3 +162,22 @@ nx_shape nxtest_rd_shape(nxtest_reader *r)
         s.dims[i] = (int64_t)nxtest_rd_le(r, 8);
     return s;
 }
+
+void nxtest_expect_expr(const char *code, const char *header, const char *const *lines, int n)
+{
+    size_t widest = 0;
+    for (int i = 0; i < n; i++) {
+        size_t w = (size_t)(strchr(lines[i], '\t') - lines[i]);
+        widest = w > widest ? w : widest;
+    }
+    char want[8192];
+    int len = snprintf(want, sizeof want, "#Nx.Tensor<\n  %s\n  \n  Nx.Defn.Expr", header);
+    for (int i = 0; i < n; i++) {
+        const char *tab = strchr(lines[i], '\t');
+        int w = (int)(tab - lines[i]);
+        len += snprintf(want + len, sizeof want - (size_t)len, "\n  %.*s%*s%s", w, lines[i], (int)(widest + 3 - (size_t)w),
+                        "", tab + 1);
+    }
+    snprintf(want + len, sizeof want - (size_t)len, "\n>");
+    nxtest_expect_code(code, want);
+}

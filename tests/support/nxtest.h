@@ -32,6 +32,16 @@ nx_shape nxtest_rd_shape(nxtest_reader *r);   /* u8 rank, then i64 dims */
 /* Evaluates Elixir code with the interpreter and asserts that it prints as IEx would
  * (or, for an exception, the `** (Kind) message` line). */
 void nxtest_expect_code(const char *code, const char *expected);
+/* Asserts that code prints the Nx.Defn.Expr frame of `header` ("f32[2][2]", or
+ * "vectorized[x: 2]\n  s32" with the vectorized line) whose lines are "text\ttype"
+ * (parameter lines first), laid out per spec/defn.md §5.1: the type column at the widest
+ * line + 3. NXTEST_EXPR(code, header, lines...) takes the lines as arguments. */
+void nxtest_expect_expr(const char *code, const char *header, const char *const *lines, int n);
+#define NXTEST_EXPR(code, header, ...)                                                     \
+    do {                                                                                   \
+        static const char *const lines_[] = { __VA_ARGS__ };                               \
+        nxtest_expect_expr(code, header, lines_, (int)(sizeof lines_ / sizeof *lines_));   \
+    } while (0)
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
 /* The resident set size of process pid (0: this one) in kB, from /proc; -1 if unknown. */
