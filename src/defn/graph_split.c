@@ -404,50 +404,6 @@ static int use_param(stage_builder *b, int p)
     return pmap_put(&b->usedset, key, 1);
 }
 
-/* A copy of n over new operands (and new cond branches); the header and payload kept. */
-static nxdefn_node *copy_node(const nxdefn_node *n, nxdefn_node *const *ins)
-{
-    nxdefn_node *c = nxdefn_node_new(n->kind, &n->h, n->nin, ins);
-    if (!c)
-        return NULL;
-    c->ctx = n->ctx; c->pos = n->pos; c->value = n->value; c->op = n->op; c->call = n->call;
-    if (nxdefn_copy_calln(c, n) < 0) {
-        nxdefn_release(c);
-        return NULL;
-    }
-    c->name = n->name; c->stop_grad = n->stop_grad; c->weak = n->weak;
-    c->tensor = nx_retain(n->tensor);
-    c->opts_size = n->opts_size;
-    if (n->params && (c->params = nx_alloc(sizeof *c->params)))
-        *c->params = *n->params;
-    if (n->kh && (c->kh = nx_alloc(sizeof *c->kh)))
-        *c->kh = *n->kh;
-    if (n->opts && (c->opts = nx_alloc(n->opts_size ? n->opts_size : 1)))
-        memcpy(c->opts, n->opts, n->opts_size);
-    if (n->text && (c->text = nx_alloc(strlen(n->text) + 1)))
-        strcpy(c->text, n->text);
-    if (n->loop && (c->loop = nxalloc_zeroed(1, sizeof *c->loop))) {
-        *c->loop = *n->loop;
-        c->loop->body = nx_alloc((size_t)n->loop->leaves * sizeof *c->loop->body);
-        if (c->loop->body) {
-            nxdefn_retain(c->loop->cond);
-            for (int i = 0; i < n->loop->leaves; i++)
-                c->loop->body[i] = nxdefn_retain(n->loop->body[i]);
-        } else {
-            c->loop->cond = NULL;
-            c->loop->leaves = 0;
-        }
-    }
-    if (n->io)
-        c->io = nxdefn_io_copy(n->io);   /* io_call, runtime_call (hooks.c) */
-    if ((n->params && !c->params) || (n->kh && !c->kh) || (n->opts && !c->opts) || (n->text && !c->text) ||
-        (n->loop && (!c->loop || !c->loop->body)) || (n->io && !c->io)) {
-        nxdefn_release(c);
-        return nxerr_oom(sizeof *c);
-    }
-    return c;
-}
-
 static nxdefn_node *build(stage_builder *b, const nxdefn_node *n);
 
 /* cond: predicates and bodies rebuilt (they read the enclosing scope). */
@@ -532,7 +488,7 @@ static nxdefn_node *build(stage_builder *b, const nxdefn_node *n)
             changed |= in[i] != n->in[i];
         }
         if (!failed && b->building)
-            r = changed ? copy_node(n, in) : nxdefn_retain((nxdefn_node *)n);
+            r = changed ? nxdefn_node_copy(n, in) : nxdefn_retain((nxdefn_node *)n);
         if (in != ins)
             nx_free(in);
         if (failed)

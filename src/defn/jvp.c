@@ -167,24 +167,53 @@ typedef struct {
     int n;
 } job;
 
+/* A traced call of j->fn: its output r over the marked parameters (vars, their nodes),
+ * with w, room for one tensor per parameter. */
+typedef struct {
+    nx_tensor **marked, **w, *r;
+    nxdefn_node **vars;
+} traced;
+
+static void traced_free(traced *t)
+{
+    nx_free(t->marked);
+    nx_free(t->w);
+    nx_free(t->vars);
+}
+
+/* Traces j->fn over params[0..n); `what` names the transform in the errors, and `scalar`
+ * asks for a scalar output (hessian). 0, or -1 with an error. */
+static int trace(const char *what, const job *j, nx_tensor *const *params, bool scalar, traced *t)
+{
+    int n = j->n;
+    t->marked = nxalloc_zeroed((size_t)n + 1, sizeof *t->marked);
+    t->w = nxalloc_zeroed((size_t)n + 1, sizeof *t->w);
+    t->vars = nxalloc_zeroed((size_t)n + 1, sizeof *t->vars);
+    if (!t->marked || !t->w || !t->vars)
+        return nxerr_oom((size_t)n * sizeof *t->w), -1;
+    if (!(t->r = call_marked(j->fn, j->ctx, n, params, t->marked, t->vars)))
+        return -1;
+    if (scalar && t->r->rank != 0) {
+        char s[256];
+        nxshape_text(s, sizeof s, t->r->rank, t->r->dims);
+        return nxerr_set(NX_ARGUMENT_ERROR, "%s expects a function that returns a scalar, got a tensor with shape %s",
+                         what, s);
+    }
+    if (nx_type_is_complex(t->r->type))
+        return nxerr_set(NX_ARGUMENT_ERROR, "%s of a function with a complex output is not supported yet", what);
+    return 0;
+}
+
 /* params: args then tangents; outs: value, tangent. */
 static int build_jvp(nx_tensor *const *params, void *ctx, nx_tensor **outs)
 {
     job *j = ctx;
     int n = j->n, rc = -1;
-    nx_tensor **marked = nxalloc_zeroed((size_t)n + 1, sizeof *marked), **w = nxalloc_zeroed((size_t)n + 1, sizeof *w);
-    nxdefn_node **vars = nxalloc_zeroed((size_t)n + 1, sizeof *vars);
-    if (!marked || !w || !vars) {
-        nxerr_oom((size_t)n * sizeof *w);
+    traced t = { 0 };
+    if (trace("jvp", j, params, false, &t) < 0)
         goto out;
-    }
-    nx_tensor *r = call_marked(j->fn, j->ctx, n, params, marked, vars);
-    if (!r)
-        goto out;
-    if (nx_type_is_complex(r->type)) {
-        nxerr_set(NX_ARGUMENT_ERROR, "jvp of a function with a complex output is not supported yet");
-        goto out;
-    }
+    nx_tensor *r = t.r, **w = t.w;
+    nxdefn_node **vars = t.vars;
     nx_type type = result_type(2 * n, params, r);
     nx_tensor *u = cotangent_var(r, type);
     if (!u || nxgrad_reverse_seeded(r, u, n, vars, w) < 0)
@@ -204,9 +233,7 @@ static int build_jvp(nx_tensor *const *params, void *ctx, nx_tensor **outs)
     outs[1] = nx_as_type(jv, type);
     rc = outs[1] ? 0 : -1;
 out:
-    nx_free(marked);
-    nx_free(w);
-    nx_free(vars);
+    traced_free(&t);
     return rc;
 }
 
@@ -265,21 +292,13 @@ static int build_jacobian(nx_tensor *const *params, void *ctx, nx_tensor **outs)
 {
     job *j = ctx;
     int n = j->n, rc = -1;
-    nx_tensor **marked = nxalloc_zeroed((size_t)n + 1, sizeof *marked), **w = nxalloc_zeroed((size_t)n + 1, sizeof *w);
-    nxdefn_node **vars = nxalloc_zeroed((size_t)n + 1, sizeof *vars);
     nx_tensor **parts = NULL;
     onehot oh = { 0 };
-    if (!marked || !w || !vars) {
-        nxerr_oom((size_t)n * sizeof *w);
+    traced t = { 0 };
+    if (trace("jacobian", j, params, false, &t) < 0)
         goto out;
-    }
-    nx_tensor *r = call_marked(j->fn, j->ctx, n, params, marked, vars);
-    if (!r)
-        goto out;
-    if (nx_type_is_complex(r->type)) {
-        nxerr_set(NX_ARGUMENT_ERROR, "jacobian of a function with a complex output is not supported yet");
-        goto out;
-    }
+    nx_tensor *r = t.r, **w = t.w;
+    nxdefn_node **vars = t.vars;
     nx_type type = result_type(n, params, r);
     nx_shape os = nx_shape_of(r);
     int64_t m = r->size, k = 0, kmax = 0;
@@ -334,24 +353,29 @@ static int build_jacobian(nx_tensor *const *params, void *ctx, nx_tensor **outs)
 out:
     nx_free(oh.buf);
     nx_free(parts);
-    nx_free(marked);
-    nx_free(w);
-    nx_free(vars);
+    traced_free(&t);
     return rc;
+}
+
+/* The entry of jacobian and hessian: checks, NULLs the nout results, then traces build. */
+static int differentiate(const char *what, const char *room, nxdefn_build_fn *build, nx_defn_fn *fn, void *ctx,
+                         int n, const nx_tensor *const *args, int nout, nx_tensor **outs)
+{
+    if (!fn)
+        return nxerr_set(NX_ARGUMENT_ERROR, "expected a function to differentiate, got: NULL");
+    if (n < 0 || (n > 0 && (!args || !outs)))
+        return nxerr_set(NX_ARGUMENT_ERROR, "%s expects %d arguments and room for %s", what, n, room);
+    for (int i = 0; i < nout; i++)
+        outs[i] = NULL;
+    if (check_inputs(what, n, args) < 0)
+        return -1;
+    job j = { fn, ctx, n };
+    return nxdefn_transform(n, args, build, &j, nout, outs);
 }
 
 int nx_jacobian_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **jac)
 {
-    if (!fn)
-        return nxerr_set(NX_ARGUMENT_ERROR, "expected a function to differentiate, got: NULL");
-    if (n < 0 || (n > 0 && (!args || !jac)))
-        return nxerr_set(NX_ARGUMENT_ERROR, "jacobian expects %d arguments and room for their jacobians", n);
-    for (int i = 0; i < n; i++)
-        jac[i] = NULL;
-    if (check_inputs("jacobian", n, args) < 0)
-        return -1;
-    job j = { fn, ctx, n };
-    return nxdefn_transform(n, args, build_jacobian, &j, n, jac);
+    return differentiate("jacobian", "their jacobians", build_jacobian, fn, ctx, n, args, n, jac);
 }
 
 /* ---------------------------------------------------------------- hessian */
@@ -361,28 +385,18 @@ static int build_hessian(nx_tensor *const *params, void *ctx, nx_tensor **outs)
 {
     job *j = ctx;
     int n = j->n, rc = -1;
-    nx_tensor **marked = nxalloc_zeroed((size_t)n + 1, sizeof *marked), **g = nxalloc_zeroed((size_t)n + 1, sizeof *g);
     nx_tensor **row = nxalloc_zeroed((size_t)n + 1, sizeof *row), **parts = NULL;
-    nxdefn_node **vars = nxalloc_zeroed((size_t)n + 1, sizeof *vars);
     onehot oh = { 0 };
     int64_t kmax = 0;
-    if (!marked || !g || !row || !vars) {
-        nxerr_oom((size_t)n * sizeof *g);
+    traced t = { 0 };
+    if (!row) {
+        nxerr_oom((size_t)n * sizeof *row);
         goto out;
     }
-    nx_tensor *r = call_marked(j->fn, j->ctx, n, params, marked, vars);
-    if (!r)
+    if (trace("hessian", j, params, true, &t) < 0)
         goto out;
-    if (r->rank != 0) {
-        char s[256];
-        nxshape_text(s, sizeof s, r->rank, r->dims);
-        nxerr_set(NX_ARGUMENT_ERROR, "hessian expects a function that returns a scalar, got a tensor with shape %s", s);
-        goto out;
-    }
-    if (nx_type_is_complex(r->type)) {
-        nxerr_set(NX_ARGUMENT_ERROR, "hessian of a function with a complex output is not supported yet");
-        goto out;
-    }
+    nx_tensor *r = t.r, **g = t.w;
+    nxdefn_node **vars = t.vars;
     nx_type type = result_type(n, params, r);
     for (int i = 0; i < n; i++) {
         nx_shape full;
@@ -422,23 +436,12 @@ static int build_hessian(nx_tensor *const *params, void *ctx, nx_tensor **outs)
 out:
     nx_free(oh.buf);
     nx_free(parts);
-    nx_free(marked);
-    nx_free(g);
     nx_free(row);
-    nx_free(vars);
+    traced_free(&t);
     return rc;
 }
 
 int nx_hessian_n(nx_defn_fn *fn, void *ctx, int n, const nx_tensor *const *args, nx_tensor **hess)
 {
-    if (!fn)
-        return nxerr_set(NX_ARGUMENT_ERROR, "expected a function to differentiate, got: NULL");
-    if (n < 0 || (n > 0 && (!args || !hess)))
-        return nxerr_set(NX_ARGUMENT_ERROR, "hessian expects %d arguments and room for n * n blocks", n);
-    for (int i = 0; i < n * n; i++)
-        hess[i] = NULL;
-    if (check_inputs("hessian", n, args) < 0)
-        return -1;
-    job j = { fn, ctx, n };
-    return nxdefn_transform(n, args, build_hessian, &j, n * n, hess);
+    return differentiate("hessian", "n * n blocks", build_hessian, fn, ctx, n, args, n * n, hess);
 }

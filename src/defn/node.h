@@ -105,6 +105,9 @@ bool nxdefn_is_const(const nxdefn_node *n, double x);
 nxdefn_hdr nxdefn_leaf_hdr(const nxdefn_node *n, int i);
 /* Copies the call payload (calln, lh) of src into dst; -1 with an error. */
 int nxdefn_copy_calln(nxdefn_node *dst, const nxdefn_node *src);
+/* A copy of n over the operands ins, with n's header and payload (options, text, loop,
+ * io); a cond's clauses are the caller's to set. A new reference; NULL with an error. */
+nxdefn_node *nxdefn_node_copy(const nxdefn_node *n, nxdefn_node *const *ins);
 
 /* ---- tracing state (trace.c) ---- */
 /* > 0 while a trace runs on this thread. */

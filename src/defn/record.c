@@ -155,40 +155,44 @@ void nxdefn_view(nx_tensor *t, const nx_tensor *src)
     t->node = n;   /* NULL after an error: the tensor then fails as an operand */
 }
 
-/* nxdefn_wrap over operand nodes (references taken over). */
-static nx_tensor *wrap_nodes(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
-                             const void *opts, size_t opts_size, nxdefn_node **ins, int n)
+/* A call node named `name` over the operand nodes ins (references not taken), with the
+ * printed text and a copy of the options; NULL with an error. */
+static nxdefn_node *call_node(const nxdefn_hdr *h, nxdefn_node **ins, int n, const char *name, const char *text,
+                              const void *opts, size_t opts_size)
 {
-    nxdefn_node *node = NULL;
     int ctx = nxdefn_merge_ctx(ins, n);
-    if (ctx < 0)
-        goto out_release;
-    node = nxdefn_node_new(NXN_CALL, &r->node->h, n, ins);
+    nxdefn_node *node = ctx < 0 ? NULL : nxdefn_node_new(NXN_CALL, h, n, ins);
     if (!node)
-        goto out_release;
+        return NULL;
     node->ctx = ctx;
     node->name = name;
-    node->call = call;
     node->opts_size = opts_size;
     node->text = nx_alloc(strlen(text) + 1);
     node->opts = nx_alloc(opts_size ? opts_size : 1);
     if (!node->text || !node->opts) {
-        nxerr_oom(strlen(text) + 1 + opts_size);
-        goto out_release;
+        nxdefn_release(node);
+        return nxerr_oom(strlen(text) + 1 + opts_size);
     }
     strcpy(node->text, text);
     memcpy(node->opts, opts, opts_size);
+    return node;
+}
+
+/* nxdefn_wrap over operand nodes (references taken over). */
+static nx_tensor *wrap_nodes(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
+                             const void *opts, size_t opts_size, nxdefn_node **ins, int n)
+{
+    nxdefn_node *node = call_node(&r->node->h, ins, n, name, text, opts, opts_size);
     for (int i = 0; i < n; i++)
         nxdefn_release(ins[i]);
+    if (!node) {
+        nx_release(r);
+        return NULL;
+    }
+    node->call = call;
     nxdefn_release(r->node);
     r->node = node;
     return r;
-out_release:
-    for (int i = 0; i < n; i++)
-        nxdefn_release(ins[i]);
-    nxdefn_release(node);
-    nx_release(r);
-    return NULL;
 }
 
 nx_tensor *nxdefn_wrap(nx_tensor *r, const char *name, const char *text, nxdefn_call_fn *call,
@@ -290,35 +294,25 @@ int nxdefn_block(const char *name, const char *text, nxdefn_calln_fn *calln, con
     for (int i = 0; i < nout; i++)
         outs[i] = NULL;
     nxdefn_node *ins[8] = { 0 }, *node = NULL;
-    int rc = -1, ctx;
+    int rc = -1;
     if (n > 8 || nout < 1)
         return nxerr_set(NX_ARGUMENT_ERROR, "too many operands for %s", name);
     for (int i = 0; i < n; i++)
         if (!(ins[i] = nxdefn_node_of(in[i])))
             goto done;
-    if ((ctx = nxdefn_merge_ctx(ins, n)) < 0)
-        goto done;
     nxdefn_hdr h = hdrs[0];
     if (nout > 1) {
         memset(&h, 0, sizeof h);
         h.type = NX_TYPE_NONE;
         h.tuple = nout;
     }
-    if (!(node = nxdefn_node_new(NXN_CALL, &h, n, ins)))
+    if (!(node = call_node(&h, ins, n, name, text, opts, opts_size)))
         goto done;
-    node->ctx = ctx;
-    node->name = name;
     node->calln = calln;
-    node->opts_size = opts_size;
-    node->text = nx_alloc(strlen(text) + 1);
-    node->opts = nx_alloc(opts_size ? opts_size : 1);
-    node->lh = nx_alloc((size_t)nout * sizeof *node->lh);
-    if (!node->text || !node->opts || !node->lh) {
-        nxerr_oom(strlen(text) + 1 + opts_size);
+    if (!(node->lh = nx_alloc((size_t)nout * sizeof *node->lh))) {
+        nxerr_oom((size_t)nout * sizeof *node->lh);
         goto done;
     }
-    strcpy(node->text, text);
-    memcpy(node->opts, opts, opts_size);
     memcpy(node->lh, hdrs, (size_t)nout * sizeof *hdrs);
     if (nout == 1) {
         outs[0] = nxdefn_tensor(&hdrs[0], nxdefn_retain(node));
@@ -330,7 +324,7 @@ int nxdefn_block(const char *name, const char *text, nxdefn_calln_fn *calln, con
         if (!e)
             goto done;
         e->pos = i;
-        e->ctx = ctx;
+        e->ctx = node->ctx;
         if (!(outs[i] = nxdefn_tensor(&hdrs[i], e)))
             goto done;
     }

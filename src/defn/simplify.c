@@ -100,29 +100,8 @@ static nxdefn_node *rebuilt(table *t, nxdefn_node *n)
     }
     nxdefn_node *c = n;
     if (changed) {
-        c = nxdefn_node_new(n->kind, &n->h, n->nin, ins);
-        if (!c)
+        if (!(c = nxdefn_node_copy(n, ins)))
             return NULL;
-        c->ctx = n->ctx; c->pos = n->pos; c->value = n->value; c->op = n->op; c->call = n->call;
-        if (nxdefn_copy_calln(c, n) < 0) {
-            nxdefn_release(c);
-            return NULL;
-        }
-        c->name = n->name; c->stop_grad = n->stop_grad; c->weak = n->weak;
-        c->tensor = nx_retain(n->tensor);
-        c->opts_size = n->opts_size;
-        if (n->params && (c->params = nx_alloc(sizeof *c->params)))
-            *c->params = *n->params;
-        if (n->kh && (c->kh = nx_alloc(sizeof *c->kh)))
-            *c->kh = *n->kh;
-        if (n->opts && (c->opts = nx_alloc(n->opts_size ? n->opts_size : 1)))
-            memcpy(c->opts, n->opts, n->opts_size);
-        if (n->text && (c->text = nx_alloc(strlen(n->text) + 1)))
-            strcpy(c->text, n->text);
-        if ((n->params && !c->params) || (n->kh && !c->kh) || (n->opts && !c->opts) || (n->text && !c->text)) {
-            nxdefn_release(c);
-            return nxerr_oom(sizeof *c);
-        }
     } else {
         nxdefn_retain(c);
     }

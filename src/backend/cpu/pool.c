@@ -1,13 +1,19 @@
 /* src/backend/cpu/pool.c: a small persistent pool. Workers sleep on a condition variable
  * (no spinning: the cores stay free for OpenBLAS and the rest of the process) and wake
- * for each parallel call; the caller runs the first chunk itself. */
+ * for each parallel call. The range is cut into a few chunks per thread that the caller
+ * and the workers claim one at a time, so a worker that wakes late (a busy or descheduled
+ * core) costs the call only the chunks it actually takes. */
 #include "backend/cpu/pool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #define MAX_THREADS 64
+/* Chunks per thread: enough for the caller to absorb a late worker's share, few enough
+ * that claiming one stays negligible. */
+#define CHUNKS_PER_THREAD 4
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -15,25 +21,34 @@ static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
 static int nthreads = 1;          /* the caller included */
 static unsigned long generation;
-static int remaining;
+static int active;                /* workers inside the current job */
 static struct {
     nxcpu_chunk_fn *fn;
     void *ctx;
     int64_t n;
-    int parts;
+    int64_t chunks;
+    atomic_llong next;            /* the next chunk to claim */
 } job;
 static _Thread_local int inside;  /* a kernel calling back into the pool runs inline */
 
-static void run_part(int part)
+/* Claims and runs chunks of the current job until none is left. */
+static void run_chunks(void)
 {
-    int64_t begin = job.n * part / job.parts, end = job.n * (part + 1) / job.parts;
-    if (begin < end)
-        job.fn(job.ctx, begin, end);
+    for (;;) {
+        int64_t c = atomic_fetch_add_explicit(&job.next, 1, memory_order_relaxed);
+        if (c >= job.chunks)
+            return;
+        int64_t begin = job.n * c / job.chunks, end = job.n * (c + 1) / job.chunks;
+        if (begin < end)
+            job.fn(job.ctx, begin, end);
+    }
 }
 
+/* A worker joins whichever job is current when it wakes; the caller does not replace the
+ * job while a worker is still inside it (active > 0). */
 static void *worker(void *arg)
 {
-    int id = (int)(intptr_t)arg;
+    (void)arg;
     unsigned long seen = 0;
     inside = 1;
     pthread_mutex_lock(&lock);
@@ -41,12 +56,11 @@ static void *worker(void *arg)
         while (generation == seen)
             pthread_cond_wait(&work_cv, &lock);
         seen = generation;
-        int parts = job.parts;
+        active++;
         pthread_mutex_unlock(&lock);
-        if (id < parts)
-            run_part(id);
+        run_chunks();
         pthread_mutex_lock(&lock);
-        if (id < parts && --remaining == 0)
+        if (--active == 0)
             pthread_cond_signal(&done_cv);
     }
     return NULL;
@@ -63,7 +77,7 @@ static void start(void)
     int started = 1;
     for (int i = 1; i < want; i++) {
         pthread_t t;
-        if (pthread_create(&t, NULL, worker, (void *)(intptr_t)i) != 0)
+        if (pthread_create(&t, NULL, worker, NULL) != 0)
             break;   /* fewer threads is still correct */
         pthread_detach(t);
         started++;
@@ -88,20 +102,25 @@ void nxcpu_parallel(int64_t n, int64_t min_per_thread, nxcpu_chunk_fn *fn, void 
         fn(ctx, 0, n);
         return;
     }
+    int64_t chunks = n / min_per_thread;
+    if (chunks > (int64_t)threads * CHUNKS_PER_THREAD)
+        chunks = (int64_t)threads * CHUNKS_PER_THREAD;
     pthread_mutex_lock(&lock);
+    while (active > 0)   /* a late worker may still be leaving the previous job */
+        pthread_cond_wait(&done_cv, &lock);
     job.fn = fn;
     job.ctx = ctx;
     job.n = n;
-    job.parts = threads;
-    remaining = threads - 1;
+    job.chunks = chunks;
+    atomic_store_explicit(&job.next, 0, memory_order_relaxed);
     generation++;
     pthread_cond_broadcast(&work_cv);
     pthread_mutex_unlock(&lock);
     inside = 1;
-    run_part(0);
+    run_chunks();
     inside = 0;
     pthread_mutex_lock(&lock);
-    while (remaining > 0)
+    while (active > 0)
         pthread_cond_wait(&done_cv, &lock);
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&call_lock);
