@@ -1,5 +1,5 @@
-/* tests/support/nxtest.c: oracle files, scaling, oracle record readers and running code in
- * the interpreter, for the tests. */
+/* tests/support/nxtest.c: oracle files, scaling, oracle record readers, running code in the
+ * interpreter and running the nxc command, for the tests. */
 #include "support/nxtest.h"
 
 #include "cli/ast.h"
@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 const char *nxtest_oracle_dir(void)
 {
@@ -74,6 +76,43 @@ long nxtest_rss_kb(int pid)
     if (f)
         fclose(f);
     return kb;
+}
+
+char *nxtest_capture(const char *cmd, int *status)
+{
+    char path[] = "/tmp/nxc_test_outXXXXXX", full[16384];
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    snprintf(full, sizeof full, "%s > %s", cmd, path);
+    int rc = system(full);
+    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    char *buf = calloc(1, 1 << 20);
+    size_t got = fread(buf, 1, (1 << 20) - 1, f);
+    buf[got] = 0;
+    fclose(f);
+    unlink(path);
+    return buf;
+}
+
+void nxtest_same_for_thread_counts(const char *code)
+{
+    static const int threads[] = { 1, 2, 5 };
+    char *out[3];
+    for (int i = 0; i < 3; i++) {
+        char cmd[8192];
+        int status;
+        snprintf(cmd, sizeof cmd, "NXC_NUM_THREADS=%d %s -e '%s' 2>&1", threads[i], NXC_BINARY, code);
+        out[i] = nxtest_capture(cmd, &status);
+        cr_assert_eq(status, 0, "%s failed", cmd);
+    }
+    cr_assert(strstr(out[0], "#Nx.Tensor") != NULL, "nxc printed: %s", out[0]);
+    cr_assert_str_eq(out[0], out[1]);
+    cr_assert_str_eq(out[0], out[2]);
+    for (int i = 0; i < 3; i++)
+        free(out[i]);
 }
 
 long nxtest_scaled(long n)

@@ -42,6 +42,11 @@ void nxtest_expect_expr(const char *code, const char *header, const char *const 
         static const char *const lines_[] = { __VA_ARGS__ };                               \
         nxtest_expect_expr(code, header, lines_, (int)(sizeof lines_ / sizeof *lines_));   \
     } while (0)
+/* Runs shell command `cmd` with its stdout sent to a temporary file; returns what it
+ * wrote (free()) and sets *status to its exit status (128 when it did not exit). */
+char *nxtest_capture(const char *cmd, int *status);
+/* Asserts that `nxc -e code` prints a tensor, the same with NXC_NUM_THREADS 1, 2 and 5. */
+void nxtest_same_for_thread_counts(const char *code);
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
 /* The resident set size of process pid (0: this one) in kB, from /proc; -1 if unknown. */
