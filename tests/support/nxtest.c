@@ -131,6 +131,28 @@ nx_type nxtest_type_named(const char *name)
     return NX_TYPE_NONE;
 }
 
+const nxtest_type_info nxtest_types[NX_TYPE_COUNT] = {
+#define TYPE_ENTRY(E, name, kind, bits) [NX_##E] = { #name, #kind, bits },
+    NX_TYPE_LIST(TYPE_ENTRY)
+#undef TYPE_ENTRY
+};
+
+nx_type nxtest_type_listed(const char *name)
+{
+    for (int t = 1; t < NX_TYPE_COUNT; t++)
+        if (strcmp(nxtest_types[t].name, name) == 0)
+            return (nx_type)t;
+    return NX_TYPE_NONE;
+}
+
+int nxtest_op_index(const nxtest_op *ops, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ops[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s)
 {
     s->rank = *p++;

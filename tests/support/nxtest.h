@@ -16,6 +16,28 @@ const char *nxtest_oracle_dir(void);
 unsigned char *nxtest_read_oracle(const char *name, size_t *len);
 /* The nx_type of a type name ("f32", "c64"...), or NX_TYPE_NONE. */
 nx_type nxtest_type_named(const char *name);
+/* Every type's name, kind ("u", "s", "f", "bf", "c") and bits as include/nx/types.h's
+ * NX_TYPE_LIST writes them (not the library's own tables), and the type named so. */
+typedef struct {
+    const char *name;
+    const char *kind;
+    int bits;
+} nxtest_type_info;
+extern const nxtest_type_info nxtest_types[NX_TYPE_COUNT];
+nx_type nxtest_type_listed(const char *name);
+/* The element-wise ops of a test by name: unary (u) or binary (b); NXTEST_U(exp),
+ * NXTEST_B(add) make the entries of nx_exp and nx_add. */
+typedef nx_tensor *nxtest_unary_fn(const nx_tensor *);
+typedef nx_tensor *nxtest_binary_fn(const nx_tensor *, const nx_tensor *);
+typedef struct {
+    const char *name;
+    nxtest_unary_fn *u;
+    nxtest_binary_fn *b;
+} nxtest_op;
+#define NXTEST_U(n) { #n, nx_##n, NULL },
+#define NXTEST_B(n) { #n, NULL, nx_##n },
+/* The index of op `name` among ops[0..n), or -1. */
+int nxtest_op_index(const nxtest_op *ops, size_t n, const char *name);
 /* Oracle records: a shape as u8 rank + i64 dims; an integer list as u8 count + i64
  * values. Return the position after it. */
 const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s);
