@@ -115,6 +115,46 @@ void nxtest_same_for_thread_counts(const char *code)
         free(out[i]);
 }
 
+const char nxtest_dot_tanh_expr[] = "#Nx.Tensor<\n  f32\n  \n  Nx.Defn.Expr\n"
+                                    "  parameter a:0                            s32[2][2]\n"
+                                    "  parameter c:1                            s32[2][2]\n"
+                                    "  b = dot a, [1], [], a, [0], []           s32[2][2]\n"
+                                    "  d = tanh c                               f32[2][2]\n"
+                                    "  e = add b, d                             f32[2][2]\n"
+                                    "  f = add 2, e                             f32[2][2]\n"
+                                    "  g = sum f, axes: nil, keep_axes: false   f32\n>";
+
+nx_tensor *nxtest_lcg_tensor(nx_type type, nx_shape s, unsigned seed, double lo, double hi)
+{
+    int64_t n = 1;
+    for (int i = 0; i < s.rank; i++)
+        n *= s.dims[i];
+    double *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    uint64_t st = seed * 6364136223846793005ull + 1442695040888963407ull;
+    for (int64_t i = 0; i < n; i++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        v[i] = (double)(st >> 11) / 9007199254740992.0 * (hi - lo) + lo;
+    }
+    nx_tensor *t = nx_as_type(nx_from_data(v, NX_F64, s), type);
+    free(v);
+    return t;
+}
+
+void nxtest_assert_same_bits(const nx_tensor *a, const nx_tensor *b, const char *what)
+{
+    cr_assert_not_null(a, "%s", nx_error_message());
+    cr_assert_not_null(b, "%s", nx_error_message());
+    cr_assert_eq(nx_type_of(a), nx_type_of(b));
+    int64_t n = nx_byte_size(a);
+    cr_assert_eq(n, nx_byte_size(b));
+    unsigned char *x = malloc((size_t)n + 1), *y = malloc((size_t)n + 1);
+    nx_to_binary(a, x, n);
+    nx_to_binary(b, y, n);
+    cr_assert(memcmp(x, y, (size_t)n) == 0, "%s differ", what);
+    free(x);
+    free(y);
+}
+
 long nxtest_scaled(long n)
 {
     const char *s = getenv("NXC_TEST_SCALE");

@@ -69,6 +69,14 @@ void nxtest_expect_expr(const char *code, const char *header, const char *const 
 char *nxtest_capture(const char *cmd, int *status);
 /* Asserts that `nxc -e code` prints a tensor, the same with NXC_NUM_THREADS 1, 2 and 5. */
 void nxtest_same_for_thread_counts(const char *code);
+/* §5.3's first example (spec/defn.md): the Nx.Defn.Expr of
+ * sum(dot(a, a) + tanh(b) + 2) on two s32[2][2] parameters. */
+extern const char nxtest_dot_tanh_expr[];
+/* A tensor of `type` and shape s whose values are lo + (hi - lo) u, u uniform in [0, 1)
+ * from a 64-bit LCG whose stream the seed picks. */
+nx_tensor *nxtest_lcg_tensor(nx_type type, nx_shape s, unsigned seed, double lo, double hi);
+/* Asserts a and b are there and hold the same type and bytes (`what` names the pair). */
+void nxtest_assert_same_bits(const nx_tensor *a, const nx_tensor *b, const char *what);
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
 /* The resident set size of process pid (0: this one) in kB, from /proc; -1 if unknown. */
