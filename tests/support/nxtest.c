@@ -207,25 +207,34 @@ const unsigned char *nxtest_read_ints(const unsigned char *p, nx_ints *s)
     return p + 8 * s->n;
 }
 
-void nxtest_expect_code(const char *code, const char *expected)
+char *nxtest_eval_text(const char *code)
 {
     nxi_session s = { 0 };
     nxi_parse_error err = { 0 };
-    nx_scope_begin();
     nxi_ast *block = nxi_parse(code, strlen(code), &err);
-    cr_assert_not_null(block, "parse error in %s: %s", code, err.message);
-    nxv *v = nxi_eval_block(&s, block);
-    char *text;
+    const char *kind = err.kind, *message = err.message;
+    nxv *v = block ? nxi_eval_block(&s, block) : NULL;
     if (v) {
-        text = nxi_inspect(v);
-    } else {
-        size_t n = strlen(nxi_raised_kind()) + strlen(nxi_raised_message()) + 16;
-        text = nxi_alloc(n);
-        snprintf(text, n, "** (%s) %s", nxi_raised_kind(), nxi_raised_message());
-        nxi_clear_raised();
+        nx_error_clear();
+        return nxi_inspect(v);
     }
+    if (block) {
+        kind = nxi_raised_kind();
+        message = nxi_raised_message();
+    }
+    size_t n = strlen(kind) + strlen(message) + 16;
+    char *text = nxi_alloc(n);
+    snprintf(text, n, "** (%s) %s", kind, message);
+    if (block)
+        nxi_clear_raised();
     nx_error_clear();
-    cr_assert_str_eq(text, expected, "%s", code);
+    return text;
+}
+
+void nxtest_expect_code(const char *code, const char *expected)
+{
+    nx_scope_begin();
+    cr_assert_str_eq(nxtest_eval_text(code), expected, "%s", code);
     nx_scope_end();
 }
 

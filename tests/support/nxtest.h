@@ -51,8 +51,11 @@ const unsigned char *nxtest_rd_bytes(nxtest_reader *r, uint64_t n);
 uint64_t nxtest_rd_le(nxtest_reader *r, int bytes);
 double nxtest_rd_f64(nxtest_reader *r);
 nx_shape nxtest_rd_shape(nxtest_reader *r);   /* u8 rank, then i64 dims */
-/* Evaluates Elixir code with the interpreter and asserts that it prints as IEx would
- * (or, for an exception, the `** (Kind) message` line). */
+/* What Elixir code prints as when the interpreter evaluates it in a fresh session: IEx's
+ * text, or for an exception (a parse error included) the `** (Kind) message` line; in
+ * the interpreter's arena. */
+char *nxtest_eval_text(const char *code);
+/* Evaluates code and asserts that it prints as IEx would (nxtest_eval_text). */
 void nxtest_expect_code(const char *code, const char *expected);
 /* Asserts that code prints the Nx.Defn.Expr frame of `header` ("f32[2][2]", or
  * "vectorized[x: 2]\n  s32" with the vectorized line) whose lines are "text\ttype"
