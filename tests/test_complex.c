@@ -3,6 +3,7 @@
  * variance against the mpmath oracle of tests/oracle/gen_complex.py; then Nx's worked
  * examples, the typing of real inputs, special values and the errors, by hand. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
 #include <complex.h>
 #include <criterion/logging.h>
@@ -47,11 +48,10 @@ static nx_tensor *complex_tensor(const double *pairs, uint32_t n, nx_type type)
 
 Test(complex_numbers, oracle)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("complex_cases.bin", &len), *p = buf + 12;
-    cr_assert(len > 12 && memcmp(buf, "NXCPLX1\n", 8) == 0, "bad complex_cases.bin");
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("complex_cases.bin", "NXCPLX1\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char op[25] = { 0 }, tname[9] = { 0 };

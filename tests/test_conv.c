@@ -13,8 +13,9 @@
 static void check_oracle(void)
 {
     unsigned char *buf;
-    const unsigned char *p;
-    uint32_t ncases = nxtest_open_cases("conv_cases.bin", "NXCONV1\n", &buf, &p);
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("conv_cases.bin", "NXCONV1\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char names[3][13] = { { 0 } };

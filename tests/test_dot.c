@@ -12,8 +12,9 @@
 Test(dot, matches_numpy)
 {
     unsigned char *buf;
-    const unsigned char *p;
-    uint32_t ncases = nxtest_open_cases("dot_cases.bin", "NXDOT01\n", &buf, &p);
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("dot_cases.bin", "NXDOT01\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0, float_matrices = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char tname[13] = { 0 };

@@ -23,8 +23,9 @@ static const char *const op_names[] = { "window_sum", "window_product", "window_
 Test(window, matches_numpy)
 {
     unsigned char *buf;
-    const unsigned char *p;
-    uint32_t ncases = nxtest_open_cases("window_cases.bin", "NXWIN01\n", &buf, &p);
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("window_cases.bin", "NXWIN01\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         int op = *p++;

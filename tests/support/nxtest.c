@@ -5,6 +5,7 @@
 #include "cli/ast.h"
 #include "cli/eval.h"
 #include "cli/nxlib.h"
+#include "core/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,23 @@ void nxtest_assert_same_bits(const nx_tensor *a, const nx_tensor *b, const char 
     cr_assert(memcmp(x, y, (size_t)n) == 0, "%s differ", what);
     free(x);
     free(y);
+}
+
+void nxtest_survives_failed_allocations(nx_tensor *(*fn)(void))
+{
+    for (long n = 1; n < 10000; n++) {
+        nx_scope_begin();
+        nxalloc_fail_at(n, 0);
+        nx_tensor *r = fn();
+        nxalloc_fail_at(0, 0);
+        if (!r)
+            cr_assert_neq(nx_error(), NX_OK, "allocation %ld: NULL without an error", n);
+        nx_error_clear();
+        nx_scope_end();
+        if (r)
+            return;
+    }
+    cr_assert_fail("never succeeded");
 }
 
 long nxtest_scaled(long n)

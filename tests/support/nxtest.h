@@ -67,6 +67,9 @@ void nxtest_expect_expr(const char *code, const char *header, const char *const 
         static const char *const lines_[] = { __VA_ARGS__ };                               \
         nxtest_expect_expr(code, header, lines_, (int)(sizeof lines_ / sizeof *lines_));   \
     } while (0)
+/* NXTEST_EXPR of a one-argument fn (Elixir source `fun` over `a`) applied to `arg`. */
+#define NXTEST_ONE(fun, arg, header, ...) \
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> " fun " end, [" arg "])", header, __VA_ARGS__)
 /* Runs shell command `cmd` with its stdout sent to a temporary file; returns what it
  * wrote (free()) and sets *status to its exit status (128 when it did not exit). */
 char *nxtest_capture(const char *cmd, int *status);
@@ -80,6 +83,9 @@ extern const char nxtest_dot_tanh_expr[];
 nx_tensor *nxtest_lcg_tensor(nx_type type, nx_shape s, unsigned seed, double lo, double hi);
 /* Asserts a and b are there and hold the same type and bytes (`what` names the pair). */
 void nxtest_assert_same_bits(const nx_tensor *a, const nx_tensor *b, const char *what);
+/* Fails the n-th allocation of fn() for n = 1, 2, ... until it succeeds: each failure
+ * must be NULL with an error, never a crash, and leave nothing behind (LeakSanitizer). */
+void nxtest_survives_failed_allocations(nx_tensor *(*fn)(void));
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
 /* The resident set size of process pid (0: this one) in kB, from /proc; -1 if unknown. */

@@ -20,14 +20,14 @@ int64_t nxtest_count(nx_shape s)
     return n;
 }
 
-uint32_t nxtest_open_cases(const char *name, const char *magic, unsigned char **buf, const unsigned char **p)
+uint32_t nxtest_open_cases(const char *name, const char *magic, unsigned char **buf, nxtest_reader *r)
 {
     size_t len;
     *buf = nxtest_read_oracle(name, &len);
     cr_assert(len > 12 && memcmp(*buf, magic, 8) == 0, "bad %s", name);
     uint32_t ncases;
     memcpy(&ncases, *buf + 8, 4);
-    *p = *buf + 12;
+    *r = (nxtest_reader){ *buf + 12, *buf + len };
     return ncases;
 }
 

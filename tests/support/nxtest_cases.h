@@ -8,12 +8,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "nx.h"
+#include "support/nxtest.h"
 
 /* How many elements shape s holds. */
 int64_t nxtest_count(nx_shape s);
-/* Reads oracle file `name` (free *buf with free()), asserts its 8-byte magic, sets *p to
- * the first case and returns the case count. */
-uint32_t nxtest_open_cases(const char *name, const char *magic, unsigned char **buf, const unsigned char **p);
+/* Reads oracle file `name` (free *buf with free()), asserts its 8-byte magic and returns
+ * the case count; *r reads from the first case to the end of the file. */
+uint32_t nxtest_open_cases(const char *name, const char *magic, unsigned char **buf, nxtest_reader *r);
 /* An operand of `type` and shape s read at *p: values stored as f64 (complex as c128
  * pairs; integers as i64 when ints_as_i64, u64 bit for bit), then vectorized on its nv
  * leading axes as v0, v1. */
