@@ -32,8 +32,7 @@ import numpy as np
 import nxoracle
 
 SEED = 20261202
-EPS = {"f16": 2.0 ** -10, "bf16": 2.0 ** -7, "f32": 2.0 ** -23, "f64": 2.0 ** -52,
-       "c64": 2.0 ** -23, "c128": 2.0 ** -52}
+EPS = nxoracle.EPS
 # (input, kernel, output) type triples: to_floating(merge(input, kernel)).
 TYPES = [("f32", "f32", "f32"), ("f64", "f64", "f64"), ("c64", "c64", "c64"), ("c128", "c128", "c128"),
          ("f16", "f16", "f16"), ("bf16", "bf16", "bf16"), ("s32", "s32", "f32"), ("u8", "u8", "f32"),

@@ -97,16 +97,7 @@ UDTYPE = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 # ml_dtypes' sub-byte integer types, used as the library cross-check for them.
 SUBBYTE = {"u2": md.uint2, "u4": md.uint4, "s2": md.int2, "s4": md.int4}
 
-# Float formats: significand bits (hidden bit included), exponent of the least normal, the
-# largest finite value, and whether overflow gives Inf (else it saturates).
-FMT = {
-    "f8": (3, -14, 57344.0, True),
-    "f8_e4m3fn": (4, -6, 448.0, False),
-    "bf16": (8, -126, math.ldexp(0xFF, 120), True),
-    "f16": (11, -14, 65504.0, True),
-    "f32": (24, -126, math.ldexp(0xFFFFFF, 104), True),
-    "f64": (53, -1022, math.ldexp((1 << 53) - 1, 971), True),
-}
+FMT = nxoracle.FMT
 
 
 def is_int(t):

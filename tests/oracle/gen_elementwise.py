@@ -320,16 +320,7 @@ def write_types(out):
 
 # ---------------------------------------------------------------- exact float rounding
 
-# significand bits (hidden bit included), exponent of the least normal, largest finite,
-# whether overflow gives Inf (f8_e4m3fn saturates, decisions.md 1).
-FMT = {
-    "f8": (3, -14, 57344.0, True),
-    "f8_e4m3fn": (4, -6, 448.0, False),
-    "bf16": (8, -126, math.ldexp(0xFF, 120), True),
-    "f16": (11, -14, 65504.0, True),
-    "f32": (24, -126, math.ldexp(0xFFFFFF, 104), True),
-    "f64": (53, -1022, math.ldexp((1 << 53) - 1, 971), True),
-}
+FMT = nxoracle.FMT
 
 
 def round_ratio(n, d, fmt):

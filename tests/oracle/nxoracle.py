@@ -6,6 +6,7 @@ tests/support/nxtest_cases.c.
 
 Imported by the generators from their own folder (python3 tests/oracle/gen_X.py OUTDIR).
 """
+import math
 import struct
 
 import numpy as np
@@ -25,6 +26,23 @@ ENUM = {name: i + 1 for i, name in enumerate(TYPES)}
 KIND = {name: kind for name, kind, _ in TYPE_TABLE}
 BITS = {name: bits for name, _, bits in TYPE_TABLE}
 INT_TYPES = TYPES[:12]
+# The integer types of 4 bits and more: (signed, bits).
+INTS = {"u4": (0, 4), "u8": (0, 8), "u16": (0, 16), "u32": (0, 32), "u64": (0, 64),
+        "s4": (1, 4), "s8": (1, 8), "s16": (1, 16), "s32": (1, 32), "s64": (1, 64)}
+# The unit roundoff of each float type (of each part of a complex one).
+EPS = {"f16": 2.0 ** -10, "bf16": 2.0 ** -7, "f32": 2.0 ** -23, "f64": 2.0 ** -52,
+       "c64": 2.0 ** -23, "c128": 2.0 ** -52}
+# Float formats: significand bits (hidden bit included), exponent of the least normal, the
+# largest finite value, and whether overflow gives Inf (else it saturates: f8_e4m3fn,
+# decisions.md 1).
+FMT = {
+    "f8": (3, -14, 57344.0, True),
+    "f8_e4m3fn": (4, -6, 448.0, False),
+    "bf16": (8, -126, math.ldexp(0xFF, 120), True),
+    "f16": (11, -14, 65504.0, True),
+    "f32": (24, -126, math.ldexp(0xFFFFFF, 104), True),
+    "f64": (53, -1022, math.ldexp((1 << 53) - 1, 971), True),
+}
 
 
 def pack_bits(values, w):
