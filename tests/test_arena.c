@@ -55,29 +55,30 @@ static long run_child(const char *code, char *out, size_t cap, double *seconds)
  * compared with expected(n). */
 typedef void expect_fn(long n, char *buf, size_t cap);
 
-static void flat(const char *fmt, long small, long big, expect_fn *expected)
-{
-    char code[4096], out[4096], want[256];
-    snprintf(code, sizeof code, fmt, small);
-    long a = run_child(code, out, sizeof out, NULL);
-    expected(small, want, sizeof want);
-    cr_assert_str_eq(out, want, "n = %ld", small);
-    snprintf(code, sizeof code, fmt, big);
-    long b = run_child(code, out, sizeof out, NULL);
-    expected(big, want, sizeof want);
-    cr_assert_str_eq(out, want, "n = %ld", big);
-#ifndef __SANITIZE_ADDRESS__   /* ASan's quarantine and shadow memory hold freed memory */
-    cr_assert_lt(b - a, 4096, "peak resident memory %ld kB at n = %ld, %ld kB at n = %ld", a, small, b, big);
-#else
-    (void)a;
-    (void)b;
-#endif
-}
-
 static long big_n(void)
 {
     long n = nxtest_scaled(200000);
     return n < 20000 ? 20000 : n;
+}
+
+/* Runs the code for a tenth of big_n() and for big_n(): both print expected(n), and the
+ * peak resident memory grows by less than 4 MiB between them. */
+static void flat(const char *fmt, expect_fn *expected)
+{
+    long n[2] = { big_n() / 10, big_n() }, rss[2];
+    for (int i = 0; i < 2; i++) {
+        char code[4096], out[4096], want[256];
+        snprintf(code, sizeof code, fmt, n[i]);
+        rss[i] = run_child(code, out, sizeof out, NULL);
+        expected(n[i], want, sizeof want);
+        cr_assert_str_eq(out, want, "n = %ld", n[i]);
+    }
+#ifndef __SANITIZE_ADDRESS__   /* ASan's quarantine and shadow memory hold freed memory */
+    cr_assert_lt(rss[1] - rss[0], 4096, "peak resident memory %ld kB at n = %ld, %ld kB at n = %ld", rss[0], n[0],
+                 rss[1], n[1]);
+#else
+    (void)rss;
+#endif
 }
 
 /* 1 + 2 + ... + n */
@@ -88,16 +89,14 @@ static void triangle(long n, char *buf, size_t cap)
 
 Test(arena, reduce_with_tuples_stays_flat, .timeout = 120)
 {
-    flat("r = Enum.reduce(1..%ld, 0, fn i, acc -> {a, b} = {i, acc}; a + b end)\nIO.inspect r\n",
-         big_n() / 10, big_n(), triangle);
+    flat("r = Enum.reduce(1..%ld, 0, fn i, acc -> {a, b} = {i, acc}; a + b end)\nIO.inspect r\n", triangle);
 }
 
 Test(arena, module_function_stepping_a_tensor_stays_flat, .timeout = 120)
 {
     flat("defmodule Step do\n  def step(t, i), do: Nx.add(t, i)\nend\n"
          "t = Enum.reduce(1..%ld, Nx.tensor(0, type: :s64), fn i, t -> Step.step(t, i) end)\n"
-         "IO.inspect Nx.to_number(t)\n",
-         big_n() / 10, big_n(), triangle);
+         "IO.inspect Nx.to_number(t)\n", triangle);
 }
 
 /* sum over k of (1 + ... + 100) = 5050 k */
@@ -111,8 +110,7 @@ Test(arena, recursion_stays_flat, .timeout = 120)
     flat("defmodule Rec do\n  def sum(0), do: 0\n  def sum(n), do: n + sum(n - 1)\n"
          "  def down(0, acc), do: acc\n  def down(n, acc), do: down(n - 1, [n | acc])\nend\n"
          "r = Enum.reduce(1..div(%ld, 100), 0, fn _, acc -> l = Rec.down(100, []); acc + Rec.sum(length(l)) end)\n"
-         "IO.inspect r\n",
-         big_n() / 10, big_n(), recursion);
+         "IO.inspect r\n", recursion);
 }
 
 /* each step maps 1..10 to {i, j} and adds the first elements: 55 per step */
@@ -125,8 +123,7 @@ Test(arena, map_over_a_range_returning_tuples_stays_flat, .timeout = 120)
 {
     flat("r = Enum.reduce(1..div(%ld, 10), 0, fn j, acc ->\n"
          "  l = Enum.map(1..10, fn i -> {i, j} end)\n"
-         "  Enum.reduce(l, acc, fn {i, k}, a -> a + i + k end)\nend)\nIO.inspect r\n",
-         big_n() / 10, big_n(), map_tuples);
+         "  Enum.reduce(l, acc, fn {i, k}, a -> a + i + k end)\nend)\nIO.inspect r\n", map_tuples);
 }
 
 /* maps and binaries built and dropped: m.a summed, and the binary compared */
@@ -141,7 +138,7 @@ Test(arena, maps_and_binaries_built_in_a_loop_stay_flat, .timeout = 120)
          "  m = %%{a: i, b: \"x#{i}\", c: [i, i]}\n"
          "  m = Map.put(m, :d, <<i::32>>)\n"
          "  {s + m.a, c + (if m.b == \"x\" <> \"#{i}\", do: 1, else: 0)}\nend)\nIO.inspect r\n",
-         big_n() / 10, big_n(), maps_binaries);
+         maps_binaries);
 }
 
 /* sum of (k * 2 + 1) for k in 1..n */
@@ -155,7 +152,7 @@ Test(arena, closures_returned_from_calls_stay_flat, .timeout = 120)
     flat("defmodule Mk do\n  def mk(k), do: fn x -> x * k + 1 end\n  def cap(k), do: &(&1 * k + 1)\nend\n"
          "r = Enum.reduce(1..%ld, 0, fn i, acc ->\n"
          "  f = if rem(i, 2) == 0, do: Mk.mk(i), else: Mk.cap(i)\n  acc + f.(2)\nend)\nIO.inspect r\n",
-         big_n() / 10, big_n(), closures);
+         closures);
 }
 
 /* Escapes: the mailbox, module attributes, the defn cache and default options keep what

@@ -4,33 +4,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "support/nxtest.h"
 
 /* Runs `nxc ARGS` with `input` on stdin; returns its stdout (free()) and exit status. */
 static char *run_nxc(const char *args, const char *input, int *status)
 {
-    char in_path[] = "/tmp/nxc_test_inXXXXXX", out_path[] = "/tmp/nxc_test_outXXXXXX";
-    int in_fd = mkstemp(in_path), out_fd = mkstemp(out_path);
-    cr_assert(in_fd >= 0 && out_fd >= 0);
+    char in_path[] = "/tmp/nxc_test_inXXXXXX";
+    int in_fd = mkstemp(in_path);
+    cr_assert(in_fd >= 0);
     if (input)
         cr_assert_eq(write(in_fd, input, strlen(input)), (ssize_t)strlen(input));
     close(in_fd);
-    close(out_fd);
     char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s %s < %s > %s 2>/dev/null", NXC_BINARY, args, in_path, out_path);
-    int rc = system(cmd);
-    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-    FILE *f = fopen(out_path, "rb");
-    cr_assert_not_null(f);
-    char *buf = calloc(1, 1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    buf[n] = 0;
-    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s %s < %s 2>/dev/null", NXC_BINARY, args, in_path);
+    char *out = nxtest_capture(cmd, status);
     unlink(in_path);
-    unlink(out_path);
-    return buf;
+    return out;
 }
 
 /* Single-quotes `code` for the shell. */

@@ -3,26 +3,20 @@
  * variance against the mpmath oracle of tests/oracle/gen_complex.py; then Nx's worked
  * examples, the typing of real inputs, special values and the errors, by hand. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
 #include <complex.h>
 #include <criterion/logging.h>
 #include <math.h>
 #include <string.h>
 
-typedef nx_tensor *unary_fn(const nx_tensor *);
-typedef nx_tensor *binary_fn(const nx_tensor *, const nx_tensor *);
-
 static nx_tensor *mean_all(const nx_tensor *t) { return nx_mean(t); }
 static nx_tensor *variance_all(const nx_tensor *t) { return nx_variance(t); }
 static nx_tensor *std_all(const nx_tensor *t) { return nx_standard_deviation(t); }
 
-static const struct {
-    const char *name;
-    unary_fn *u;
-    binary_fn *b;
-} ops[] = {
-#define U(n) { #n, nx_##n, NULL },
-#define B(n) { #n, NULL, nx_##n },
+static const nxtest_op ops[] = {
+#define U NXTEST_U
+#define B NXTEST_B
     U(exp) U(expm1) U(log) U(log1p) U(sigmoid) U(cos) U(sin) U(tan) U(cosh) U(sinh) U(tanh)
     U(acos) U(asin) U(atan) U(acosh) U(asinh) U(atanh) U(sqrt) U(rsqrt) U(cbrt)
     U(abs) U(phase) U(real) U(imag) U(negate) U(conjugate) U(sign)
@@ -35,10 +29,7 @@ static const struct {
 
 static int op_index(const char *name)
 {
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if (strcmp(ops[i].name, name) == 0)
-            return (int)i;
-    return -1;
+    return nxtest_op_index(ops, sizeof ops / sizeof *ops, name);
 }
 
 static bool same_part(double got, double want)
@@ -57,11 +48,10 @@ static nx_tensor *complex_tensor(const double *pairs, uint32_t n, nx_type type)
 
 Test(complex_numbers, oracle)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("complex_cases.bin", &len), *p = buf + 12;
-    cr_assert(len > 12 && memcmp(buf, "NXCPLX1\n", 8) == 0, "bad complex_cases.bin");
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("complex_cases.bin", "NXCPLX1\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char op[25] = { 0 }, tname[9] = { 0 };

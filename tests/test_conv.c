@@ -3,43 +3,19 @@
  * strides, padding, dilations, groups, permutations, vectorized operands), then Nx's
  * examples, names and every error by hand. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
-#include <complex.h>
 #include <criterion/logging.h>
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const vnames[] = { "v0", "v1" };
-
-static int64_t count(nx_shape s)
-{
-    int64_t n = 1;
-    for (int i = 0; i < s.rank; i++)
-        n *= s.dims[i];
-    return n;
-}
-
-/* Values stored as f64 (complex pairs) into a tensor of `type`, vectorized. */
-static nx_tensor *operand(const unsigned char **p, nx_type type, nx_shape s, int nv)
-{
-    nx_type store = nx_type_is_complex(type) ? NX_C128 : NX_F64;
-    nx_tensor *t = nx_as_type(nx_from_data(*p, store, s), type);
-    *p += (size_t)count(s) * (store == NX_C128 ? 16 : 8);
-    for (int i = 0; i < nv; i++)
-        t = nx_vectorize(t, vnames[i]);
-    cr_assert_not_null(t, "%s", nx_error_message());
-    return t;
-}
-
 static void check_oracle(void)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("conv_cases.bin", &len);
-    cr_assert(len > 12 && memcmp(buf, "NXCONV1\n", 8) == 0, "bad conv_cases.bin");
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
-    const unsigned char *p = buf + 12;
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("conv_cases.bin", "NXCONV1\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char names[3][13] = { { 0 } };
@@ -70,46 +46,14 @@ static void check_oracle(void)
         memcpy(&o.batch_group_size, p + 8, 8);
         p += 16;
         p = nxtest_read_shape(p, &so);
-        int64_t n = count(so);
 
         nx_scope_begin();
-        nx_tensor *x = operand(&p, ti, si, nv), *k = operand(&p, tk, sk, nv);
+        nx_tensor *x = nxtest_rd_operand(&p, ti, si, nv, false), *k = nxtest_rd_operand(&p, tk, sk, nv, false);
         nx_tensor *res = nx_conv_(x, k, o);
-        cr_assert_not_null(res, "case %u (%s, %s): %s", c, names[0], names[1], nx_error_message());
-        cr_assert_eq(nx_type_of(res), to, "case %u: type %s", c, nx_type_name(nx_type_of(res)));
-        cr_assert_eq(nx_vectorized_rank(res), nv, "case %u", c);
-        nx_tensor *d = nx_devectorize(res, false);
-        nx_shape got_shape = nx_shape_of(d);
-        cr_assert_eq(got_shape.rank, so.rank, "case %u: rank", c);
-        for (int i = 0; i < so.rank; i++)
-            cr_assert_eq(got_shape.dims[i], so.dims[i], "case %u: axis %d", c, i);
-        int cplx = nx_type_is_complex(to);
-        size_t w = cplx ? 16 : 8;
-        const unsigned char *want = p, *tol = p + (size_t)n * w;
-        p = tol + (size_t)n * 8;
-        void *got = malloc((size_t)n * w + 1);
-        cr_assert_eq(nx_to_binary(nx_as_type(d, cplx ? NX_C128 : NX_F64), got, n * (int64_t)w),
-                     n * 64 * (cplx ? 2 : 1));
-        for (int64_t i = 0; i < n; i++) {
-            double t;
-            memcpy(&t, tol + 8 * i, 8);
-            bool ok;
-            if (cplx) {
-                double g[2], e[2];
-                memcpy(g, (char *)got + 16 * i, 16);
-                memcpy(e, want + 16 * i, 16);
-                ok = cabs(CMPLX(g[0] - e[0], g[1] - e[1])) <= t;
-            } else {
-                double g, e;
-                memcpy(&g, (char *)got + 8 * i, 8);
-                memcpy(&e, want + 8 * i, 8);
-                ok = fabs(g - e) <= t;
-            }
-            checked++;
-            if (!ok && bad++ < 20)
-                cr_log_error("case %u (%s, %s) element %lld is off", c, names[0], names[1], (long long)i);
-        }
-        free(got);
+        char what[32];
+        snprintf(what, sizeof what, "%s, %s", names[0], names[1]);
+        bad += nxtest_check_case(res, to, to, nv, so, &p, c, what);
+        checked += nxtest_count(so);
         nx_scope_end();
     }
     free(buf);

@@ -11,23 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    const char *name;
-    const char *kind;
-    int bits;
-} types[NX_TYPE_COUNT] = {
-#define TYPE_ENTRY(E, name, kind, bits) [NX_##E] = { #name, #kind, bits },
-    NX_TYPE_LIST(TYPE_ENTRY)
-#undef TYPE_ENTRY
-};
-
-static nx_type type_named(const char *name)
-{
-    for (int t = 1; t < NX_TYPE_COUNT; t++)
-        if (strcmp(types[t].name, name) == 0)
-            return (nx_type)t;
-    return NX_TYPE_NONE;
-}
+static const nxtest_type_info *const types = nxtest_types;
+#define type_named nxtest_type_listed
 
 static bool is_complex(nx_type t) { return strcmp(types[t].kind, "c") == 0; }
 static bool is_int(nx_type t) { return types[t].kind[0] == 'u' || types[t].kind[0] == 's'; }

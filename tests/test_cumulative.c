@@ -2,6 +2,7 @@
  * §13) against the oracle of tests/oracle/gen_cumulative.py (every type, axes, :reverse,
  * :order), then Nx's examples, names, vectorized tensors and errors by hand. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
 #include <complex.h>
 #include <criterion/logging.h>
@@ -32,12 +33,10 @@ static bool close_to(double got, double want, double tol)
 
 Test(cumulative, matches_numpy)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("cumulative_cases.bin", &len);
-    const unsigned char *p = buf + 12;
-    cr_assert(len > 12 && memcmp(buf, "NXCUM01\n", 8) == 0, "bad cumulative_cases.bin");
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("cumulative_cases.bin", "NXCUM01\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char op[25] = { 0 }, tname[13] = { 0 };

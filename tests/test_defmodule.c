@@ -11,42 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "nx.h"
-#include "cli/ast.h"
-#include "cli/eval.h"
 #include "support/nxtest.h"
 
 static const char *const u8_true = "#Nx.Tensor<\n  u8\n  1\n>";
 
-/* What the code prints as (or its `** (Kind) message`), in a fresh session. */
-static char *eval_text(const char *code)
-{
-    nxi_session s = { 0 };
-    nxi_parse_error err = { 0 };
-    nxi_ast *block = nxi_parse(code, strlen(code), &err);
-    if (!block) {
-        size_t n = strlen(err.kind) + strlen(err.message) + 16;
-        char *text = nxi_alloc(n);
-        snprintf(text, n, "** (%s) %s", err.kind, err.message);
-        return text;
-    }
-    nxv *v = nxi_eval_block(&s, block);
-    char *text;
-    if (v) {
-        text = nxi_inspect(v);
-    } else {
-        size_t n = strlen(nxi_raised_kind()) + strlen(nxi_raised_message()) + 16;
-        text = nxi_alloc(n);
-        snprintf(text, n, "** (%s) %s", nxi_raised_kind(), nxi_raised_message());
-        nxi_clear_raised();
-    }
-    nx_error_clear();
-    return text;
-}
-
 static void expect_prefix(const char *code, const char *prefix)
 {
     nx_scope_begin();
-    char *text = eval_text(code);
+    char *text = nxtest_eval_text(code);
     cr_assert(strncmp(text, prefix, strlen(prefix)) == 0, "%s\ngave: %s\nexpected to start with: %s", code, text,
               prefix);
     nx_scope_end();

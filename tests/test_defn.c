@@ -40,14 +40,7 @@ Test(defn, example_dot_tanh_sum)
 {
     nx_scope_begin();
     nx_tensor *t = nx_template(NX_SHAPE(2, 2), NX_S32);
-    NXTEST_PRINTS(nx_jit(dot_tanh, NULL, t, t), "#Nx.Tensor<\n  f32\n  \n  Nx.Defn.Expr\n"
-                  "  parameter a:0                            s32[2][2]\n"
-                  "  parameter c:1                            s32[2][2]\n"
-                  "  b = dot a, [1], [], a, [0], []           s32[2][2]\n"
-                  "  d = tanh c                               f32[2][2]\n"
-                  "  e = add b, d                             f32[2][2]\n"
-                  "  f = add 2, e                             f32[2][2]\n"
-                  "  g = sum f, axes: nil, keep_axes: false   f32\n>");
+    NXTEST_PRINTS(nx_jit(dot_tanh, NULL, t, t), nxtest_dot_tanh_expr);
     nx_scope_end();
 }
 
@@ -178,33 +171,6 @@ static nx_tensor *mixed(nx_tensor *const *a, void *c)
     return nx_add(r, nx_as_type(nx_argmax(m, .axis = NX_AXIS(1)), NX_F32));
 }
 
-static void same_values(const nx_tensor *a, const nx_tensor *b)
-{
-    cr_assert_not_null(a, "%s", nx_error_message());
-    cr_assert_not_null(b, "%s", nx_error_message());
-    cr_assert_eq(nx_type_of(a), nx_type_of(b));
-    int64_t n = nx_byte_size(a);
-    cr_assert_eq(n, nx_byte_size(b));
-    unsigned char *x = nx_alloc((size_t)n + 1), *y = nx_alloc((size_t)n + 1);
-    nx_to_binary(a, x, n);
-    nx_to_binary(b, y, n);
-    cr_assert(memcmp(x, y, (size_t)n) == 0, "evaluator and eager differ");
-    nx_free(x);
-    nx_free(y);
-}
-
-/* A 3x3 tensor of values in [0, 4) (an LCG; the seed picks the stream). */
-static nx_tensor *random_tensor(nx_type type, unsigned seed)
-{
-    double v[9];
-    uint64_t st = seed * 6364136223846793005ull + 1442695040888963407ull;
-    for (int i = 0; i < 9; i++) {
-        st = st * 6364136223846793005ull + 1442695040888963407ull;
-        v[i] = (double)(st >> 11) / 9007199254740992.0 * 4.0;
-    }
-    return nx_as_type(nx_from_data(v, NX_F64, NX_SHAPE(3, 3)), type);
-}
-
 static nx_tensor *softmax(nx_tensor *const *a, void *c)
 {
     (void)c;
@@ -218,11 +184,12 @@ Test(defn, evaluator_matches_eager)
     for (int rep = 0; rep < 3; rep++)
         for (size_t k = 0; k < sizeof types / sizeof *types; k++) {
             nx_scope_begin();
-            nx_tensor *x = random_tensor(types[k], rep * 17 + (unsigned)k);
-            nx_tensor *y = random_tensor(types[k], rep * 31 + 1000 + (unsigned)k);
+            nx_tensor *x = nxtest_lcg_tensor(types[k], NX_SHAPE(3, 3), rep * 17 + (unsigned)k, 0, 4);
+            nx_tensor *y = nxtest_lcg_tensor(types[k], NX_SHAPE(3, 3), rep * 31 + 1000 + (unsigned)k, 0, 4);
             nx_tensor *args[2] = { x, y };
-            same_values(nx_jit_call(mixed, NULL, 2, (const nx_tensor *const *)args), mixed(args, NULL));
-            same_values(nx_jit_call(softmax, NULL, 1, (const nx_tensor *const *)args), softmax(args, NULL));
+            const nx_tensor *const *in = (const nx_tensor *const *)args;
+            nxtest_assert_same_bits(nx_jit_call(mixed, NULL, 2, in), mixed(args, NULL), "evaluator and eager");
+            nxtest_assert_same_bits(nx_jit_call(softmax, NULL, 1, in), softmax(args, NULL), "evaluator and eager");
             NXTEST_OK();
             nx_scope_end();
         }

@@ -16,14 +16,7 @@ Test(defn_print, spec_examples)
 {
     nxtest_expect_code("Nx.Defn.debug_expr(fn a, b -> Nx.sum(Nx.add(Nx.add(Nx.dot(a, a), Nx.tanh(b)), 2)) end)"
                        ".(Nx.iota({2, 2}), Nx.iota({2, 2}))",
-                       "#Nx.Tensor<\n  f32\n  \n  Nx.Defn.Expr\n"
-                       "  parameter a:0                            s32[2][2]\n"
-                       "  parameter c:1                            s32[2][2]\n"
-                       "  b = dot a, [1], [], a, [0], []           s32[2][2]\n"
-                       "  d = tanh c                               f32[2][2]\n"
-                       "  e = add b, d                             f32[2][2]\n"
-                       "  f = add 2, e                             f32[2][2]\n"
-                       "  g = sum f, axes: nil, keep_axes: false   f32\n>");
+                       nxtest_dot_tanh_expr);
     nxtest_expect_code("Nx.Defn.debug_expr(fn a -> Nx.add(Nx.Defn.Kernel.stop_grad(a), 1) end).(1)",
                        "#Nx.Tensor<\n  s32\n  \n  Nx.Defn.Expr\n"
                        "  parameter a:0                s32\n"
@@ -65,33 +58,30 @@ Test(defn_print, vectorized)
 
 /* ---- one case per family (§3.2's argument order, §5.1's rendering) ---- */
 
-#define ONE(fun, arg, header, param, line)                                                   \
-    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> " fun " end, [" arg "])", header, param, line)
-
 Test(defn_print, shape_ops)
 {
     /* transpose: [x, axes] */
-    ONE("Nx.transpose(a)", "Nx.iota({2, 3}, type: :f32)", "f32[3][2]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.transpose(a)", "Nx.iota({2, 3}, type: :f32)", "f32[3][2]", "parameter a:0\tf32[2][3]",
         "b = transpose a, [1, 0]\tf32[3][2]");
     /* reshape: [x] (the new shape is the node's) */
-    ONE("Nx.reshape(a, {3, 2})", "Nx.iota({2, 3}, type: :f32)", "f32[3][2]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.reshape(a, {3, 2})", "Nx.iota({2, 3}, type: :f32)", "f32[3][2]", "parameter a:0\tf32[2][3]",
         "b = reshape a\tf32[3][2]");
     /* broadcast: [x, shape_tuple, axes]; a tuple prints {..}, a list [..] */
-    ONE("Nx.broadcast(a, {2, 2, 3})", "Nx.iota({2, 3}, type: :f32)", "f32[2][2][3]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.broadcast(a, {2, 2, 3})", "Nx.iota({2, 3}, type: :f32)", "f32[2][2][3]", "parameter a:0\tf32[2][3]",
         "b = broadcast a, {2, 2, 3}, [1, 2]\tf32[2][2][3]");
     /* slice: [x, start_indices, lengths, strides] */
-    ONE("Nx.slice(a, [0, 0], [2, 3], strides: [1, 2])", "Nx.iota({2, 3}, type: :f32)", "f32[2][2]",
+    NXTEST_ONE("Nx.slice(a, [0, 0], [2, 3], strides: [1, 2])", "Nx.iota({2, 3}, type: :f32)", "f32[2][2]",
         "parameter a:0\tf32[2][3]", "b = slice a, [0, 0], [2, 3], [1, 2]\tf32[2][2]");
     /* pad: [x, pad_value, [{lo, hi, interior}, ...]]; the pad value a constant (§5.2) */
-    ONE("Nx.pad(a, 0.0, [{1, 1, 0}, {0, 1, 1}])", "Nx.iota({2, 3}, type: :f32)", "f32[4][6]",
+    NXTEST_ONE("Nx.pad(a, 0.0, [{1, 1, 0}, {0, 1, 1}])", "Nx.iota({2, 3}, type: :f32)", "f32[4][6]",
         "parameter a:0\tf32[2][3]", "b = pad a, 0.0, [{1, 1, 0}, {0, 1, 1}]\tf32[4][6]");
     /* reverse: [x, axes] */
-    ONE("Nx.reverse(a, axes: [1])", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.reverse(a, axes: [1])", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]", "parameter a:0\tf32[2][3]",
         "b = reverse a, [1]\tf32[2][3]");
     /* concatenate / stack: [[t1, t2, ...], axis] */
-    ONE("Nx.concatenate([a, a], axis: 1)", "Nx.iota({2, 3}, type: :f32)", "f32[2][6]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.concatenate([a, a], axis: 1)", "Nx.iota({2, 3}, type: :f32)", "f32[2][6]", "parameter a:0\tf32[2][3]",
         "b = concatenate [a, a], 1\tf32[2][6]");
-    ONE("Nx.stack([a, a])", "Nx.iota({2, 3}, type: :f32)", "f32[2][2][3]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.stack([a, a])", "Nx.iota({2, 3}, type: :f32)", "f32[2][2][3]", "parameter a:0\tf32[2][3]",
         "b = stack [a, a], 0\tf32[2][2][3]");
     /* iota: [axis_or_nil]; eye: [] (the line ends with the space, §5.1) */
     NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> Nx.add(a, Nx.iota({2, 3}, axis: 1)) end,"
@@ -118,14 +108,14 @@ Test(defn_print, shape_ops_more)
 Test(defn_print, sort_and_blocks)
 {
     /* sort / argsort: [x, opts], opts [axis, direction, stable] (primitives.md §6) */
-    ONE("Nx.sort(a, axis: 1, direction: :desc)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]",
+    NXTEST_ONE("Nx.sort(a, axis: 1, direction: :desc)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]",
         "parameter a:0\tf32[2][3]", "b = sort a, axis: 1, direction: :desc, stable: false\tf32[2][3]");
-    ONE("Nx.argsort(a, stable: true)", "Nx.iota({2, 3}, type: :f32)", "s32[2][3]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.argsort(a, stable: true)", "Nx.iota({2, 3}, type: :f32)", "s32[2][3]", "parameter a:0\tf32[2][3]",
         "b = argsort a, axis: 0, direction: :asc, stable: true\ts32[2][3]");
     /* cumulative ops are blocks (§3.4): block <struct inspect>, <args> */
-    ONE("Nx.cumulative_sum(a, axis: 1)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.cumulative_sum(a, axis: 1)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]", "parameter a:0\tf32[2][3]",
         "b = block %Nx.Block.CumulativeSum{axis: 1, reverse: false}, a\tf32[2][3]");
-    ONE("Nx.cumulative_max(a, reverse: true)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]",
+    NXTEST_ONE("Nx.cumulative_max(a, reverse: true)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]",
         "parameter a:0\tf32[2][3]", "b = block %Nx.Block.CumulativeMax{axis: 0, reverse: true}, a\tf32[2][3]");
     /* take is the Take block over [t, indices] (§3.4); the indices are a concrete tensor */
     NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> Nx.take(a, i, axis: 1) end,"
@@ -168,10 +158,10 @@ Test(defn_print, windows_conv_fft_linalg)
 {
     /* window ops: [x, window_dims_tuple, opts] with padding (list of {lo, hi}), strides,
      * window_dilations (§3.2) */
-    ONE("Nx.window_sum(a, {1, 2})", "Nx.iota({2, 3}, type: :f32)", "f32[2][2]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.window_sum(a, {1, 2})", "Nx.iota({2, 3}, type: :f32)", "f32[2][2]", "parameter a:0\tf32[2][3]",
         "b = window_sum a, {1, 2}, padding: [{0, 0}, {0, 0}], strides: [1, 1], window_dilations: [1, 1]\tf32[2][2]");
     /* padding: :same with strides 2 keeps Nx's high side (window 2 on 3: {0, 1}) */
-    ONE("Nx.window_max(a, {1, 2}, padding: :same, strides: [1, 2])", "Nx.iota({2, 3}, type: :f32)", "f32[2][2]",
+    NXTEST_ONE("Nx.window_max(a, {1, 2}, padding: :same, strides: [1, 2])", "Nx.iota({2, 3}, type: :f32)", "f32[2][2]",
         "parameter a:0\tf32[2][3]",
         "b = window_max a, {1, 2}, padding: [{0, 0}, {0, 1}], strides: [1, 2], window_dilations: [1, 1]\tf32[2][2]");
     /* window_scatter_max: [x, source, init_value, window_dims, opts] (padding, strides) */
@@ -192,10 +182,10 @@ Test(defn_print, windows_conv_fft_linalg)
 Test(defn_print, reductions_and_dot)
 {
     /* reductions: [x, [axes:, keep_axes:]] (a keyword list prints without brackets) */
-    ONE("Nx.reduce_max(a, axes: [0])", "Nx.iota({2, 3}, type: :f32)", "f32[3]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.reduce_max(a, axes: [0])", "Nx.iota({2, 3}, type: :f32)", "f32[3]", "parameter a:0\tf32[2][3]",
         "b = reduce_max a, axes: [0], keep_axes: false\tf32[3]");
     /* argmax: [x, [tie_break:, axis:, keep_axis:]] */
-    ONE("Nx.argmax(a, axis: 1, keep_axis: true)", "Nx.iota({2, 3}, type: :f32)", "s32[2][1]",
+    NXTEST_ONE("Nx.argmax(a, axis: 1, keep_axis: true)", "Nx.iota({2, 3}, type: :f32)", "s32[2][1]",
         "parameter a:0\tf32[2][3]", "b = argmax a, tie_break: :low, axis: 1, keep_axis: true\ts32[2][1]");
     /* dot: [left, contract_l, batch_l, right, contract_r, batch_r] */
     NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, b -> Nx.dot(a, [2], [0], b, [1], [0]) end,"

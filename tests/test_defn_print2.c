@@ -13,29 +13,26 @@
 #include "support/nxtest.h"
 
 
-#define ONE(fun, arg, header, ...) \
-    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> " fun " end, [" arg "])", header, __VA_ARGS__)
-
 /* ---- squeeze and new_axis ---- */
 
 Test(defn_print2, squeeze_and_new_axis)
 {
     /* squeeze: [x, axes], axes a list (§3.2; §6.2's `squeeze b, [0]`) */
-    ONE("Nx.squeeze(a)", "Nx.iota({1, 3, 1}, type: :f32)", "f32[3]", "parameter a:0\tf32[1][3][1]",
+    NXTEST_ONE("Nx.squeeze(a)", "Nx.iota({1, 3, 1}, type: :f32)", "f32[3]", "parameter a:0\tf32[1][3][1]",
         "b = squeeze a, [0, 2]\tf32[3]");
     /* §4: a squeeze of a squeeze is one squeeze with the merged axes (axis 1 of {3, 1} is
      * axis 2 of a) */
-    ONE("Nx.squeeze(Nx.squeeze(a, axes: [0]), axes: [1])", "Nx.iota({1, 3, 1}, type: :f32)", "f32[3]",
+    NXTEST_ONE("Nx.squeeze(Nx.squeeze(a, axes: [0]), axes: [1])", "Nx.iota({1, 3, 1}, type: :f32)", "f32[3]",
         "parameter a:0\tf32[1][3][1]", "b = squeeze a, [0, 2]\tf32[3]");
     /* nothing to squeeze: the tensor itself (Nx returns it when the shape is unchanged) */
-    ONE("Nx.add(Nx.squeeze(a), 1)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]", "parameter a:0\tf32[2][3]",
+    NXTEST_ONE("Nx.add(Nx.squeeze(a), 1)", "Nx.iota({2, 3}, type: :f32)", "f32[2][3]", "parameter a:0\tf32[2][3]",
         "b = add 1, a\tf32[2][3]");
     /* new_axis is a reshape in Nx (functions.md: new_axis/3 is P:reshape) */
-    ONE("Nx.new_axis(a, 0)", "Nx.iota({3}, type: :f32)", "f32[1][3]", "parameter a:0\tf32[3]",
+    NXTEST_ONE("Nx.new_axis(a, 0)", "Nx.iota({3}, type: :f32)", "f32[1][3]", "parameter a:0\tf32[3]",
         "b = reshape a\tf32[1][3]");
     /* a vectorized squeeze records the devectorized node: axes counted after the
      * vectorized ones (§12) */
-    ONE("Nx.squeeze(a, axes: [0])", "Nx.vectorize(Nx.iota({2, 1, 3}), :x)", "vectorized[x: 2]\n  s32[3]",
+    NXTEST_ONE("Nx.squeeze(a, axes: [0])", "Nx.vectorize(Nx.iota({2, 1, 3}), :x)", "vectorized[x: 2]\n  s32[3]",
         "parameter a:0\ts32[2][1][3]", "b = squeeze a, [1]\ts32[2][3]");
 }
 
@@ -44,20 +41,20 @@ Test(defn_print2, squeeze_and_new_axis)
 Test(defn_print2, access)
 {
     /* t[1]: slice on axis 0 (start 1, length 1), the other axes whole, then squeeze [0] */
-    ONE("a[1]", "Nx.iota({3, 2}, type: :f32)", "f32[2]", "parameter a:0\tf32[3][2]",
+    NXTEST_ONE("a[1]", "Nx.iota({3, 2}, type: :f32)", "f32[2]", "parameter a:0\tf32[3][2]",
         "b = slice a, [1, 0], [1, 2], [1, 1]\tf32[1][2]", "c = squeeze b, [0]\tf32[2]");
     /* t[1][0]: §4's slice merge gives one slice (starts summed) and one squeeze */
-    ONE("a[1][0]", "Nx.iota({3, 2}, type: :f32)", "f32", "parameter a:0\tf32[3][2]",
+    NXTEST_ONE("a[1][0]", "Nx.iota({3, 2}, type: :f32)", "f32", "parameter a:0\tf32[3][2]",
         "b = slice a, [1, 0], [1, 1], [1, 1]\tf32[1][1]", "c = squeeze b, [0, 1]\tf32");
     /* t[1][2][3] (§4's own example): one slice, one squeeze */
-    ONE("a[1][2][3]", "Nx.iota({2, 3, 4}, type: :f32)", "f32", "parameter a:0\tf32[2][3][4]",
+    NXTEST_ONE("a[1][2][3]", "Nx.iota({2, 3, 4}, type: :f32)", "f32", "parameter a:0\tf32[2][3][4]",
         "b = slice a, [1, 2, 3], [1, 1, 1], [1, 1, 1]\tf32[1][1][1]", "c = squeeze b, [0, 1, 2]\tf32");
     /* a list: a range keeps its axis (length last - first + 1, its step as stride), an
      * integer is squeezed; negative indices count from the end */
-    ONE("a[[0..2//2, -1]]", "Nx.iota({3, 2}, type: :f32)", "f32[2]", "parameter a:0\tf32[3][2]",
+    NXTEST_ONE("a[[0..2//2, -1]]", "Nx.iota({3, 2}, type: :f32)", "f32[2]", "parameter a:0\tf32[3][2]",
         "b = slice a, [0, 1], [3, 1], [2, 1]\tf32[2][1]", "c = squeeze b, [1]\tf32[2]");
     /* a range alone: a slice, no squeeze */
-    ONE("a[1..2]", "Nx.iota({3, 2}, type: :f32)", "f32[2][2]", "parameter a:0\tf32[3][2]",
+    NXTEST_ONE("a[1..2]", "Nx.iota({3, 2}, type: :f32)", "f32[2][2]", "parameter a:0\tf32[3][2]",
         "b = slice a, [1, 0], [2, 2], [1, 1]\tf32[2][2]");
     /* a scalar tensor index: a dynamic start (§3.2: start indices may be scalar tensors) */
     NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a, i -> a[i] end, [Nx.iota({3, 2}, type: :f32), Nx.tensor(1)])",
@@ -91,7 +88,7 @@ Test(defn_print2, select_clip_constants)
 {
     /* select: [pred, on_true, on_false]; numbers are constants of their own type (s32 1,
      * f32 2.0) while the result is f32 */
-    ONE("Nx.select(a, 1, 2.0)", "Nx.tensor([1, 0], type: :u8)", "f32[2]", "parameter a:0\tu8[2]",
+    NXTEST_ONE("Nx.select(a, 1, 2.0)", "Nx.tensor([1, 0], type: :u8)", "f32[2]", "parameter a:0\tu8[2]",
         "b = select a, 1, 2.0\tf32[2]");
     /* mixed operand types: no conversion node (Nx's select takes them as they are) */
     NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn p, a, b -> Nx.select(p, a, b) end,"
@@ -99,7 +96,7 @@ Test(defn_print2, select_clip_constants)
                 "f32[2]", "parameter a:0\tu8[2]", "parameter b:1\ts32[2]", "parameter c:2\tf32[2]",
                 "d = select a, b, c\tf32[2]");
     /* clip: [x, min, max]; x s32 with an f32 bound gives f32, x is not converted */
-    ONE("Nx.clip(a, 0, 1.5)", "Nx.tensor([1, 2])", "f32[2]", "parameter a:0\ts32[2]", "b = clip a, 0, 1.5\tf32[2]");
+    NXTEST_ONE("Nx.clip(a, 0, 1.5)", "Nx.tensor([1, 2])", "f32[2]", "parameter a:0\ts32[2]", "b = clip a, 0, 1.5\tf32[2]");
     /* values and grads still right: select picks, clip's grad passes inside the bounds */
     nxtest_expect_code("Nx.Defn.jit(fn a -> Nx.select(a, 1, 2.0) end).(Nx.tensor([1, 0], type: :u8))",
                        "#Nx.Tensor<\n  f32[2]\n  [1.0, 2.0]\n>");
@@ -122,7 +119,7 @@ Test(defn_print2, gather_take_fft_operands)
                 "f32[2][1]", "parameter a:0\tf32[2][3]", "parameter b:1\ts32[2][1]",
                 "c = block %Nx.Block.TakeAlongAxis{axis: 1}, a, b\tf32[2][1]");
     /* fft of a real tensor: fft over the input itself, output to_complex (c64) */
-    ONE("Nx.fft(a)", "Nx.iota({4}, type: :f32)", "c64[4]", "parameter a:0\tf32[4]",
+    NXTEST_ONE("Nx.fft(a)", "Nx.iota({4}, type: :f32)", "c64[4]", "parameter a:0\tf32[4]",
         "b = fft a, length: 4, axis: 0, eps: 1.0e-10\tc64[4]");
     /* values and grads through the new nodes */
     nxtest_expect_code("Nx.Defn.jit(fn a, i -> Nx.gather(a, i) end).(Nx.iota({2, 3}), Nx.tensor([[0, 1], [1, 2]]))",
@@ -164,9 +161,9 @@ Test(defn_print2, fft_length)
 {
     /* §3.2 `[x, opts]`: one fft node over the input as given with `length: n`; the backend
      * pads (n > size) or cuts (n < size) the axis, so no pad or slice node is recorded */
-    ONE("Nx.fft(a, length: 4)", "Nx.iota({3}, type: :f32)", "c64[4]", "parameter a:0\tf32[3]",
+    NXTEST_ONE("Nx.fft(a, length: 4)", "Nx.iota({3}, type: :f32)", "c64[4]", "parameter a:0\tf32[3]",
         "b = fft a, length: 4, axis: 0, eps: 1.0e-10\tc64[4]");
-    ONE("Nx.ifft(a, length: 2)", "Nx.iota({2, 3}, type: :c64)", "c64[2][2]", "parameter a:0\tc64[2][3]",
+    NXTEST_ONE("Nx.ifft(a, length: 2)", "Nx.iota({2, 3}, type: :c64)", "c64[2][2]", "parameter a:0\tc64[2][3]",
         "b = ifft a, length: 2, axis: 1, eps: 1.0e-10\tc64[2][2]");
     /* values: the DFT of [1, 2, 3, 0] and of [1, 2] (closed forms) */
     nxtest_expect_code("Nx.Defn.jit(fn a -> Nx.fft(a, length: 4) end).(Nx.tensor([1.0, 2.0, 3.0]))",

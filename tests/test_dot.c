@@ -3,40 +3,18 @@
  * axes in every position and order, batch axes, vectorized operands; then Nx's examples,
  * outer, the transposed layouts gemm reads in place, and every error by hand. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
-#include <complex.h>
 #include <criterion/logging.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const vnames[] = { "v0", "v1" };
-
-/* Values stored as f64 (i64 for integers; complex pairs) into a tensor of `type`. */
-static nx_tensor *operand(const unsigned char **p, nx_type type, nx_shape s, int nv)
-{
-    int64_t n = 1;
-    for (int i = 0; i < s.rank; i++)
-        n *= s.dims[i];
-    nx_type store = nx_type_is_complex(type) ? NX_C128 : nx_type_is_float(type) ? NX_F64 : NX_S64;
-    nx_tensor *t = nx_as_type(nx_from_data(*p, store, s), type);
-    if (type == NX_U64)
-        t = nx_bitcast(nx_from_data(*p, NX_S64, s), NX_U64);
-    *p += (size_t)n * (store == NX_C128 ? 16 : 8);
-    for (int i = 0; i < nv; i++)
-        t = nx_vectorize(t, vnames[i]);
-    cr_assert_not_null(t, "%s", nx_error_message());
-    return t;
-}
-
 Test(dot, matches_numpy)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("dot_cases.bin", &len);
-    const unsigned char *p = buf + 12;
-    cr_assert(len > 12 && memcmp(buf, "NXDOT01\n", 8) == 0, "bad dot_cases.bin");
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("dot_cases.bin", "NXDOT01\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0, float_matrices = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char tname[13] = { 0 };
@@ -58,57 +36,16 @@ Test(dot, matches_numpy)
         for (int i = 0; i < nb; i++)
             ba.index[i] = bb.index[i] = i;
         p = nxtest_read_shape(p, &so);
-        int64_t n = 1;
-        for (int i = 0; i < so.rank; i++)
-            n *= so.dims[i];
 
         nx_scope_begin();
-        nx_tensor *a = operand(&p, type, sa, nv), *b = operand(&p, type, sb, nv);
+        nx_tensor *a = nxtest_rd_operand(&p, type, sa, nv, true), *b = nxtest_rd_operand(&p, type, sb, nv, true);
         /* The matrix form goes through nx_dot, which has its own path for f32/f64. */
         bool matrix = nv == 0 && nb == 0 && nc == 1 && sa.rank == 2 && sb.rank == 2 && ca.index[0] == 1 && cb.index[0] == 0;
         float_matrices += matrix && (type == NX_F32 || type == NX_F64);
         nx_tensor *r = matrix ? nx_dot(a, b)
                               : nx_dot_general(a, b, .contract_a = ca, .batch_a = ba, .contract_b = cb, .batch_b = bb);
-        cr_assert_not_null(r, "case %u (%s): %s", c, tname, nx_error_message());
-        cr_assert_eq(nx_type_of(r), type, "case %u", c);
-        cr_assert_eq(nx_vectorized_rank(r), nv, "case %u", c);
-        nx_tensor *d = nx_devectorize(r, false);
-        nx_shape got_shape = nx_shape_of(d);
-        cr_assert_eq(got_shape.rank, so.rank, "case %u: rank", c);
-        for (int i = 0; i < so.rank; i++)
-            cr_assert_eq(got_shape.dims[i], so.dims[i], "case %u: axis %d", c, i);
-        int cplx = nx_type_is_complex(type), integer = !nx_type_is_float(type);
-        size_t w = cplx ? 16 : 8;
-        const unsigned char *want = p, *tol = p + (size_t)n * w;
-        p = tol + (size_t)n * 8;
-        void *got = malloc((size_t)n * w + 1);
-        nx_type as = cplx ? NX_C128 : integer ? (type == NX_U64 ? NX_U64 : NX_S64) : NX_F64;
-        cr_assert_eq(nx_to_binary(nx_as_type(d, as), got, (int64_t)n * (int64_t)w), n * 64 * (cplx ? 2 : 1));
-        for (int64_t i = 0; i < n; i++) {
-            double t;
-            memcpy(&t, tol + 8 * i, 8);
-            bool ok;
-            if (integer) {
-                int64_t g, e;
-                memcpy(&g, (char *)got + 8 * i, 8);
-                memcpy(&e, want + 8 * i, 8);
-                ok = g == e;
-            } else if (cplx) {
-                double g[2], e[2];
-                memcpy(g, (char *)got + 16 * i, 16);
-                memcpy(e, want + 16 * i, 16);
-                ok = cabs(CMPLX(g[0] - e[0], g[1] - e[1])) <= t;
-            } else {
-                double g, e;
-                memcpy(&g, (char *)got + 8 * i, 8);
-                memcpy(&e, want + 8 * i, 8);
-                ok = fabs(g - e) <= t;
-            }
-            checked++;
-            if (!ok && bad++ < 20)
-                cr_log_error("case %u (%s) element %lld is off", c, tname, (long long)i);
-        }
-        free(got);
+        bad += nxtest_check_case(r, type, type, nv, so, &p, c, tname);
+        checked += nxtest_count(so);
         nx_scope_end();
     }
     free(buf);

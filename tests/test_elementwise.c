@@ -13,38 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    const char *name;
-    const char *kind;
-    int bits;
-} types[NX_TYPE_COUNT] = {
-#define TYPE_ENTRY(E, name, kind, bits) [NX_##E] = { #name, #kind, bits },
-    NX_TYPE_LIST(TYPE_ENTRY)
-#undef TYPE_ENTRY
-};
-
-static nx_type type_named(const char *name)
-{
-    for (int t = 1; t < NX_TYPE_COUNT; t++)
-        if (strcmp(types[t].name, name) == 0)
-            return (nx_type)t;
-    return NX_TYPE_NONE;
-}
+static const nxtest_type_info *const types = nxtest_types;
+#define type_named nxtest_type_listed
 
 static bool is_int_type(nx_type t) { return types[t].kind[0] == 'u' || types[t].kind[0] == 's'; }
 
 /* ------------------------------------------------------------------ the ops by name */
 
-typedef nx_tensor *unary_fn(const nx_tensor *);
-typedef nx_tensor *binary_fn(const nx_tensor *, const nx_tensor *);
+typedef nxtest_unary_fn unary_fn;
 
-static const struct {
-    const char *name;
-    unary_fn *u;
-    binary_fn *b;
-} ops[] = {
-#define U(n) { #n, nx_##n, NULL },
-#define B(n) { #n, NULL, nx_##n },
+static const nxtest_op ops[] = {
+#define U NXTEST_U
+#define B NXTEST_B
     U(exp) U(expm1) U(log) U(log1p) U(sigmoid) U(cos) U(sin) U(tan) U(cosh) U(sinh) U(tanh)
     U(acos) U(asin) U(atan) U(acosh) U(asinh) U(atanh) U(sqrt) U(rsqrt) U(cbrt) U(erf) U(erfc)
     U(erf_inv) U(negate) U(abs) U(sign) U(floor) U(ceil) U(round) U(bitwise_not)
@@ -59,10 +39,7 @@ static const struct {
 
 static int op_index(const char *name)
 {
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strcmp(ops[i].name, name) == 0)
-            return (int)i;
-    return -1;
+    return nxtest_op_index(ops, sizeof ops / sizeof *ops, name);
 }
 
 static bool is_math_op(const char *name)

@@ -3,6 +3,7 @@
  * f64/c128 within 1e-12), then Nx's examples, names, vectorized inputs and the errors by
  * hand. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
 #include <complex.h>
 #include <criterion/logging.h>
@@ -27,12 +28,10 @@ static nx_tensor *run(const char *op, const nx_tensor *x, const int8_t *axes, co
 
 Test(fft, matches_numpy)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("fft_cases.bin", &len);
-    const unsigned char *p = buf + 12;
-    cr_assert(len > 12 && memcmp(buf, "NXFFT01\n", 8) == 0, "bad fft_cases.bin");
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("fft_cases.bin", "NXFFT01\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         char op[9] = { 0 }, tname[13] = { 0 };

@@ -291,21 +291,6 @@ Test(grad, every_primitive_checked_or_listed, .timeout = 60)
 
 /* ---------------------------------------------------------------- semantics (spec §1) */
 
-static double num(const nx_tensor *t)
-{
-    nx_number v = { 0 };
-    cr_assert_not_null(t, "%s", nx_error_message());
-    cr_assert_eq(nx_to_number(t, &v), 0, "%s", nx_error_message());
-    return v.kind == NX_NUM_FLOAT ? v.f : v.kind == NX_NUM_INT ? (double)v.i : (double)v.u;
-}
-
-static void values(const nx_tensor *t, double *out, int64_t n)
-{
-    cr_assert_not_null(t, "%s", nx_error_message());
-    cr_assert_eq(t->size, n);
-    nx_to_binary(nx_as_type(t, NX_F64), out, n * 8);
-}
-
 static nx_tensor *tanh_pow(nx_tensor *const *a, void *c)
 {
     (void)c;
@@ -319,21 +304,21 @@ Test(grad, value_and_grad_spec_example)
     cr_assert_eq(nx_value_and_grad(tanh_pow, NULL, &v, g, nx_scalar(NX_INT(1), NX_S32), nx_scalar(NX_INT(2), NX_S32)), 0,
                  "%s", nx_error_message());
     cr_assert_eq(v->type, NX_F32);
-    cr_assert_float_eq(num(v), (float)(tanh(1.0) + 4), 1e-6);
+    cr_assert_float_eq(nxtest_number(v), (float)(tanh(1.0) + 4), 1e-6);
     cr_assert_eq(g[0]->type, NX_F32);
     cr_assert_eq(g[1]->type, NX_F32);
-    cr_assert_float_eq(num(g[0]), (float)(1 - tanh(1.0) * tanh(1.0)), 1e-6);
-    cr_assert_float_eq(num(g[1]), 4.0, 0);
+    cr_assert_float_eq(nxtest_number(g[0]), (float)(1 - tanh(1.0) * tanh(1.0)), 1e-6);
+    cr_assert_float_eq(nxtest_number(g[1]), 4.0, 0);
     /* the value equals the eager value */
     nx_tensor *x = nx_from_data(((double[]){ 0.3, -1.2, 2.0 }), NX_F64, NX_SHAPE(3));
     nx_tensor *y = nx_from_data(((double[]){ 1.5 }), NX_F64, NX_SHAPE(1));
     cr_assert_eq(nx_value_and_grad(tanh_pow, NULL, &v, g, x, y), 0, "%s", nx_error_message());
     nx_tensor *e = tanh_pow((nx_tensor *const[]){ x, y }, NULL);
     double a[3], b[3], gy;
-    values(v, a, 3);
-    values(e, b, 3);
+    nxtest_f64_values(v, a, 3);
+    nxtest_f64_values(e, b, 3);
     cr_assert_eq(memcmp(a, b, sizeof a), 0);
-    values(g[1], &gy, 1);
+    nxtest_f64_values(g[1], &gy, 1);
     cr_assert_float_eq(gy, 3 * 2 * 1.5, 1e-12);   /* non-scalar output: gradient of the sum */
     nx_scope_end();
 }
@@ -348,21 +333,21 @@ Test(grad, types_and_unconnected)
     nx_tensor *g[1];
     cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_INT(3), NX_S32)), 0, "%s", nx_error_message());
     cr_assert_eq(g[0]->type, NX_F32);   /* integer variables get f32 gradients */
-    cr_assert_float_eq(num(g[0]), 6.0, 0);
+    cr_assert_float_eq(nxtest_number(g[0]), 6.0, 0);
     cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_FLOAT(1.5), NX_F16)), 0, "%s", nx_error_message());
     cr_assert_eq(g[0]->type, NX_F32);   /* f16 and bf16 variables too (promotion with the seed) */
-    cr_assert_float_eq(num(g[0]), 3.0, 0);
+    cr_assert_float_eq(nxtest_number(g[0]), 3.0, 0);
     cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_FLOAT(1.5), NX_BF16)), 0, "%s", nx_error_message());
     cr_assert_eq(g[0]->type, NX_F32);
     cr_assert_eq(nx_grad(square, NULL, g, nx_scalar(NX_FLOAT(1.5), NX_F64)), 0, "%s", nx_error_message());
     cr_assert_eq(g[0]->type, NX_F64);
     cr_assert_eq(nx_grad(sin1, NULL, g, nx_scalar(NX_FLOAT(0), NX_F32)), 0);
     cr_assert_eq(g[0]->type, NX_F32);
-    cr_assert_float_eq(num(g[0]), 1.0, 0);
+    cr_assert_float_eq(nxtest_number(g[0]), 1.0, 0);
     nx_tensor *t = nx_from_data(((float[]){ 1, 2, 3 }), NX_F32, NX_SHAPE(3));
     cr_assert_eq(nx_grad(ten, NULL, g, t), 0, "%s", nx_error_message());
     double z[3];
-    values(g[0], z, 3);
+    nxtest_f64_values(g[0], z, 3);
     cr_assert_eq(g[0]->type, NX_F32);
     cr_assert(z[0] == 0 && z[1] == 0 && z[2] == 0);
     nx_scope_end();
@@ -379,7 +364,7 @@ Test(grad, stop_grad)
     nx_scope_begin();
     nx_tensor *g[1];
     cr_assert_eq(nx_grad(stopped, NULL, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
-    cr_assert_float_eq(num(g[0]), 9.0, 0);   /* d/dx (stop(x^2) x + stop(e^x)) = x^2 */
+    cr_assert_float_eq(nxtest_number(g[0]), 9.0, 0);   /* d/dx (stop(x^2) x + stop(e^x)) = x^2 */
     nx_scope_end();
 }
 
@@ -398,13 +383,13 @@ Test(grad, higher_order)
     nx_tensor *g[1];
     cr_assert_eq(nx_grad(dtanh, NULL, g, nx_scalar(NX_FLOAT(1), NX_F64)), 0, "%s", nx_error_message());
     double t = tanh(1.0);
-    cr_assert_float_eq(num(g[0]), -2 * t * (1 - t * t), 1e-12);
-    cr_assert_float_eq(num(g[0]), -0.6397000084492246, 1e-12);
+    cr_assert_float_eq(nxtest_number(g[0]), -2 * t * (1 - t * t), 1e-12);
+    cr_assert_float_eq(nxtest_number(g[0]), -0.6397000084492246, 1e-12);
     /* jit of a function taking a gradient prints and evaluates like any expression */
     nx_tensor *e = nx_jit(dtanh, NULL, nx_template(NX_SHAPE(2), NX_F32));
     cr_assert(nx_is_expr(e));
     double v[2];
-    values(nx_expr_eval(e, 1, (const nx_tensor *const[]){ nx_from_data(((float[]){ 0, 1 }), NX_F32, NX_SHAPE(2)) }), v, 2);
+    nxtest_f64_values(nx_expr_eval(e, 1, (const nx_tensor *const[]){ nx_from_data(((float[]){ 0, 1 }), NX_F32, NX_SHAPE(2)) }), v, 2);
     cr_assert_float_eq(v[0], 1.0, 1e-6);
     cr_assert_float_eq(v[1], 1 - t * t, 1e-6);
     nx_scope_end();
@@ -430,34 +415,34 @@ Test(grad, kinks_and_ties)
     nx_tensor *g[3];
     double v[8];
     cr_assert_eq(nx_grad(abs1, NULL, g, nx_from_data(((double[]){ -2, 0, 3 }), NX_F64, NX_SHAPE(3))), 0);
-    values(g[0], v, 3);
+    nxtest_f64_values(g[0], v, 3);
     cr_assert(v[0] == -1 && v[1] == 1 && v[2] == 1);   /* abs at 0: +1 */
     cr_assert_eq(nx_grad(max2, NULL, g, nx_from_data(((double[]){ 1, 2 }), NX_F64, NX_SHAPE(2)),
                          nx_from_data(((double[]){ 1, 3 }), NX_F64, NX_SHAPE(2))), 0);
-    values(g[0], v, 2);
-    values(g[1], v + 2, 2);
+    nxtest_f64_values(g[0], v, 2);
+    nxtest_f64_values(g[1], v + 2, 2);
     cr_assert(v[0] == 0.5 && v[1] == 0 && v[2] == 0.5 && v[3] == 1);   /* ties split */
     cr_assert_eq(nx_grad(rmin, NULL, g, nx_from_data(((double[]){ 2, 1, 3, 1 }), NX_F64, NX_SHAPE(4))), 0);
-    values(g[0], v, 4);
+    nxtest_f64_values(g[0], v, 4);
     cr_assert(v[0] == 0 && v[1] == 0.5 && v[2] == 0 && v[3] == 0.5);
     cr_assert_eq(nx_grad(prod, NULL, g, nx_from_data(((double[]){ 1, 2, 3, 4, 2, 1, 3, -1 }), NX_F64, NX_SHAPE(1, 1, 2, 4))), 0);
-    values(g[0], v, 8);
+    nxtest_f64_values(g[0], v, 8);
     const double want[8] = { -144, -72, -48, -36, -72, -144, -48, 144 };
     for (int i = 0; i < 8; i++)
         cr_assert_float_eq(v[i], want[i], 1e-9);
     cr_assert_eq(nx_grad(prod, NULL, g, nx_from_data(((double[]){ 2, 0, 3 }), NX_F64, NX_SHAPE(3))), 0);
-    values(g[0], v, 3);
+    nxtest_f64_values(g[0], v, 3);
     cr_assert(v[0] == 0 && v[1] == 6 && v[2] == 0);   /* one zero: the product of the others */
     cr_assert_eq(nx_grad(pow0, NULL, g, nx_scalar(NX_FLOAT(0), NX_F64), nx_scalar(NX_FLOAT(0), NX_F64)), 0);
-    cr_assert(num(g[0]) == 0 && num(g[1]) == 0);   /* pow(x, 0) at 0: no NaN */
+    cr_assert(nxtest_number(g[0]) == 0 && nxtest_number(g[1]) == 0);   /* pow(x, 0) at 0: no NaN */
     cr_assert_eq(nx_grad(clip01, NULL, g, nx_from_data(((double[]){ 0, 0.5, 1, 2 }), NX_F64, NX_SHAPE(4)),
                          nx_scalar(NX_FLOAT(0), NX_F64), nx_scalar(NX_FLOAT(1), NX_F64)), 0);
-    values(g[0], v, 4);
+    nxtest_f64_values(g[0], v, 4);
     cr_assert(v[0] == 1 && v[1] == 1 && v[2] == 1 && v[3] == 0);   /* at a bound: the operand */
-    cr_assert(num(g[1]) == 0 && num(g[2]) == 1);
+    cr_assert(nxtest_number(g[1]) == 0 && nxtest_number(g[2]) == 1);
     cr_assert_eq(nx_grad(rounded, NULL, g, nx_from_data(((double[]){ -1.5, 2.5 }), NX_F64, NX_SHAPE(2))), 0,
                  "%s", nx_error_message());
-    values(g[0], v, 2);
+    nxtest_f64_values(g[0], v, 2);
     cr_assert(v[0] == 0 && v[1] == 0);   /* zero-gradient set: no error, zeros */
     nx_scope_end();
 }
@@ -491,15 +476,15 @@ Test(grad, errors)
     cr_assert_eq(nx_grad(sorted, NULL, g, nx_from_data(((double[]){ 2, 1, 3, 4 }), NX_F64, NX_SHAPE(1, 1, 4))), 0,
                  "%s", nx_error_message());
     double tk[4];
-    values(g[0], tk, 4);   /* top_k is differentiable: the two largest get 1 */
+    nxtest_f64_values(g[0], tk, 4);   /* top_k is differentiable: the two largest get 1 */
     cr_assert(tk[0] == 0 && tk[1] == 0 && tk[2] == 1 && tk[3] == 1);
     nx_tensor *t = nx_from_data(((float[]){ 1, 2 }), NX_F32, NX_SHAPE(2));
     cr_assert_eq(nx_grad(quot_unused, NULL, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
-    cr_assert_float_eq(num(g[0]), 1.0, 0);
+    cr_assert_float_eq(nxtest_number(g[0]), 1.0, 0);
     cr_assert_eq(nx_grad(captured, t, g, nx_scalar(NX_FLOAT(3), NX_F64)), -1);   /* a concrete output */
     NXTEST_ERROR(NX_ARGUMENT_ERROR, "can only compute gradients of tensor expressions, got: #Nx.Tensor<\n  f32[2]\n  [1.0, 2.0]\n>");
     cr_assert_eq(nx_grad(captured_sum, t, g, nx_scalar(NX_FLOAT(3), NX_F64)), 0, "%s", nx_error_message());
-    cr_assert_float_eq(num(g[0]), 0.0, 0);   /* a captured tensor is a constant */
+    cr_assert_float_eq(nxtest_number(g[0]), 0.0, 0);   /* a captured tensor is a constant */
     cr_assert_eq(nx_grad(NULL, NULL, g, t), -1);
     NXTEST_ERROR(NX_ARGUMENT_ERROR, "expected a function to differentiate, got: NULL");
     nx_scope_end();
@@ -548,7 +533,7 @@ Test(grad, nested_value_of_enclosing_trace)
     nx_scope_begin();
     nx_tensor *x = nx_from_data(((double[]){ 0.5, 1 }), NX_F64, NX_SHAPE(2));
     double v[2];
-    values(nx_jit_apply(nested, NULL, x), v, 2);
+    nxtest_f64_values(nx_jit_apply(nested, NULL, x), v, 2);
     cr_assert_float_eq(v[0], 2 * exp(0.5), 1e-12);
     cr_assert_float_eq(v[1], 2 * exp(1.0), 1e-12);
     nx_scope_end();
@@ -605,12 +590,12 @@ Test(grad, custom_grad)
     double d[2];
     cr_assert_eq(nx_value_and_grad(custom_sin, NULL, &v, g, x), 0, "%s", nx_error_message());
     NXTEST_OK();
-    values(v, d, 2);
+    nxtest_f64_values(v, d, 2);
     cr_assert_float_eq(d[0], 2 * exp(0.5), 1e-12);
-    values(g[0], d, 2);
+    nxtest_f64_values(g[0], d, 2);
     cr_assert_float_eq(d[0], 2 * cos(0.5), 1e-12);
     cr_assert_float_eq(d[1], 2 * cos(-1.0), 1e-12);
-    values(custom_sin((nx_tensor *const[]){ x }, NULL), d, 2);   /* eager: the identity */
+    nxtest_f64_values(custom_sin((nx_tensor *const[]){ x }, NULL), d, 2);   /* eager: the identity */
     cr_assert_float_eq(d[1], 2 * exp(-1.0), 1e-12);
     NXTEST_OK();
     NXTEST_PRINTS(nx_jit(custom_sin, NULL, nx_template(NX_SHAPE(2), NX_F64)),

@@ -44,21 +44,6 @@ static void check_case(const gcase *c)
     nxtest_check_grad(c, eager, &rng);
 }
 
-static double num(const nx_tensor *t)
-{
-    nx_number v = { 0 };
-    cr_assert_not_null(t, "%s", nx_error_message());
-    cr_assert_eq(nx_to_number(t, &v), 0, "%s", nx_error_message());
-    return v.kind == NX_NUM_FLOAT ? v.f : v.kind == NX_NUM_INT ? (double)v.i : (double)v.u;
-}
-
-static void values(const nx_tensor *t, double *out, int64_t n)
-{
-    cr_assert_not_null(t, "%s", nx_error_message());
-    cr_assert_eq(t->size, n);
-    nx_to_binary(nx_as_type(t, NX_F64), out, n * 8);
-}
-
 /* ---------------------------------------------------------------- cond: spec §6.3 examples */
 
 static nx_tensor *sq(void *c) { nx_tensor *t = c; return nx_multiply(t, t); }
@@ -84,17 +69,17 @@ Test(grad_control, cond_spec_examples)
     nx_tensor *g[1];
     cr_assert_eq(nx_grad(if_plus_one, NULL, g, nx_scalar(NX_FLOAT(1), NX_F32)), 0, "%s", nx_error_message());
     cr_assert_eq(g[0]->type, NX_F32);
-    cr_assert_eq(num(g[0]), 2.0);
+    cr_assert_eq(nxtest_number(g[0]), 2.0);
     cr_assert_eq(nx_grad(if_plus_one, NULL, g, nx_scalar(NX_FLOAT(-1), NX_F32)), 0, "%s", nx_error_message());
-    cr_assert_eq(num(g[0]), 3.0);
+    cr_assert_eq(nxtest_number(g[0]), 3.0);
     cr_assert_eq(nx_grad(if_all, NULL, g, nx_from_data(((float[]){ -1, 0, 1 }), NX_F32, NX_SHAPE(3))), 0, "%s",
                  nx_error_message());
     double v[3];
-    values(g[0], v, 3);
+    nxtest_f64_values(g[0], v, 3);
     cr_assert(v[0] == 3 && v[1] == 0 && v[2] == 3, "[%g, %g, %g]", v[0], v[1], v[2]);
     cr_assert_eq(nx_grad(if_all, NULL, g, nx_from_data(((float[]){ -1, 2, 1 }), NX_F32, NX_SHAPE(3))), 0, "%s",
                  nx_error_message());
-    values(g[0], v, 3);
+    nxtest_f64_values(g[0], v, 3);
     cr_assert(v[0] == -2 && v[1] == 4 && v[2] == 2, "[%g, %g, %g]", v[0], v[1], v[2]);
     nx_scope_end();
 }
@@ -261,20 +246,20 @@ Test(grad_control, while_spec_examples)
     nx_tensor *g[1], *half = nx_scalar(NX_FLOAT(0.5), NX_F32);
     rep twice = { 2, 0, 0 }, thrice = { 3, 0, 0 }, shifted = { 2, 2, 0 }, added = { 3, 0, 1 };
     cr_assert_eq(nx_grad(repeat, &twice, g, half), 0, "%s", nx_error_message());
-    cr_assert_eq(num(g[0]), 1.0);
+    cr_assert_eq(nxtest_number(g[0]), 1.0);
     cr_assert_eq(nx_grad(repeat, &thrice, g, half), 0, "%s", nx_error_message());
-    cr_assert_eq(num(g[0]), 0.75);
+    cr_assert_eq(nxtest_number(g[0]), 0.75);
     cr_assert_eq(nx_grad(repeat, &shifted, g, half), 0, "%s", nx_error_message());
-    cr_assert_eq(num(g[0]), -3.0);
+    cr_assert_eq(nxtest_number(g[0]), -3.0);
     cr_assert_eq(nx_grad(repeat, &added, g, half), 0, "%s", nx_error_message());
-    cr_assert_eq(num(g[0]), 3.0);
+    cr_assert_eq(nxtest_number(g[0]), 3.0);
     /* 2 -> 4 -> 16 -> 256: t^8, derivative 8 t^7 = 1024 (times 3) */
     cr_assert_eq(nx_grad(square_loop, NULL, g, nx_scalar(NX_FLOAT(2), NX_F32)), 0, "%s", nx_error_message());
-    cr_assert_eq(num(g[0]), 3 * 1024.0);
+    cr_assert_eq(nxtest_number(g[0]), 3 * 1024.0);
     /* no iteration: the gradient passes through */
     cr_assert_eq(nx_grad(square_loop, NULL, g, nx_scalar(NX_FLOAT(200), NX_F64)), 0, "%s", nx_error_message());
     cr_assert_eq(g[0]->type, NX_F64);
-    cr_assert_eq(num(g[0]), 3.0);
+    cr_assert_eq(nxtest_number(g[0]), 3.0);
     nx_scope_end();
 }
 
@@ -377,7 +362,7 @@ Test(grad_control, while_grad_inside_jit)
     rep thrice = { 3, 0, 0 };
     nx_tensor *x = nx_from_data(((double[]){ 0.5, -2 }), NX_F64, NX_SHAPE(2));
     double v[2];
-    values(nx_jit_apply(dloop, &thrice, x), v, 2);
+    nxtest_f64_values(nx_jit_apply(dloop, &thrice, x), v, 2);
     cr_assert_eq(v[0], 0.75);
     cr_assert_eq(v[1], 12.0);
     nx_scope_end();
@@ -416,15 +401,15 @@ Test(grad_control, top_k_traced)
     nx_tensor *x = nx_from_data(d, NX_F64, NX_SHAPE(3, 4));
     nx_tensor *idx = NULL, *v = nx_top_k(x, &idx, .k = 3);
     double want[9], got[9], wi[9], gi[9];
-    values(v, want, 9);
-    values(idx, wi, 9);
-    values(nx_jit_apply(topk_values, NULL, x), got, 6);
+    nxtest_f64_values(v, want, 9);
+    nxtest_f64_values(idx, wi, 9);
+    nxtest_f64_values(nx_jit_apply(topk_values, NULL, x), got, 6);
     for (int r = 0; r < 3; r++)
         for (int k = 0; k < 2; k++)
             cr_assert_eq(got[r * 2 + k], want[r * 3 + k]);
     nx_tensor *ti = nx_jit_apply(topk_indices, NULL, x);
     cr_assert_eq(ti->type, NX_S32);
-    values(ti, gi, 9);
+    nxtest_f64_values(ti, gi, 9);
     cr_assert_eq(memcmp(gi, wi, sizeof gi), 0);
     nx_scope_end();
 }
@@ -449,10 +434,10 @@ Test(grad_control, constant_outputs)
     nx_tensor *t = nx_from_data(((float[]){ 1, 2, 3 }), NX_F32, NX_SHAPE(3)), *g[1], *v = NULL;
     cr_assert_eq(nx_value_and_grad(a_number, NULL, &v, g, t), 0, "%s", nx_error_message());
     double z[3];
-    values(g[0], z, 3);
+    nxtest_f64_values(g[0], z, 3);
     cr_assert_eq(g[0]->type, NX_F32);
     cr_assert(z[0] == 0 && z[1] == 0 && z[2] == 0);
-    cr_assert_eq(num(v), 10);
+    cr_assert_eq(nxtest_number(v), 10);
     cr_assert_eq(nx_grad(a_concrete, nx_from_data(((float[]){ 1, 2 }), NX_F32, NX_SHAPE(2)), g, t), -1);
     NXTEST_ERROR(NX_ARGUMENT_ERROR, "can only compute gradients of tensor expressions, got: #Nx.Tensor<\n  f32[2]\n  [1.0, 2.0]\n>");
     nx_scope_end();

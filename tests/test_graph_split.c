@@ -143,32 +143,6 @@ Test(graph_split, duplicates_merged)
     nx_scope_end();
 }
 
-static nx_tensor *random_tensor(nx_type type, unsigned seed)
-{
-    double v[9];
-    uint64_t st = seed * 6364136223846793005ull + 1442695040888963407ull;
-    for (int i = 0; i < 9; i++) {
-        st = st * 6364136223846793005ull + 1442695040888963407ull;
-        v[i] = (double)(st >> 11) / 9007199254740992.0 * 4.0;
-    }
-    return nx_as_type(nx_from_data(v, NX_F64, NX_SHAPE(3, 3)), type);
-}
-
-static void same_bits(nx_tensor *a, nx_tensor *b)
-{
-    cr_assert_not_null(a, "%s", nx_error_message());
-    cr_assert_not_null(b, "%s", nx_error_message());
-    cr_assert_eq(nx_type_of(a), nx_type_of(b));
-    int64_t n = nx_byte_size(a);
-    cr_assert_eq(n, nx_byte_size(b));
-    unsigned char *x = nx_alloc((size_t)n + 1), *y = nx_alloc((size_t)n + 1);
-    nx_to_binary(a, x, n);
-    nx_to_binary(b, y, n);
-    cr_assert(memcmp(x, y, (size_t)n) == 0, "the chain and jit differ");
-    nx_free(x);
-    nx_free(y);
-}
-
 /* a = sin x feeds both the second stage (through cos) and the last one. */
 static nx_tensor *fan_out(nx_tensor *const *a, void *c)
 {
@@ -208,7 +182,7 @@ Test(graph_split, cut_feeds_two_stages)
     nx_tensor *got;
     cr_assert_eq(nx_graph_run(c, 1, (const nx_tensor *const[]){ x }, &got), 0, "%s", nx_error_message());
     nx_tensor *want = nx_jit_apply(fan_out, NULL, x);
-    same_bits(got, want);
+    nxtest_assert_same_bits(got, want, "the chain and jit");
     nx_graph_chain_free(c);
     nx_scope_end();
 }
@@ -240,8 +214,9 @@ Test(graph_split, run_matches_jit)
     for (long rep = 0; rep < reps; rep++)
         for (size_t k = 0; k < sizeof types / sizeof *types; k++) {
             nx_scope_begin();
-            nx_tensor *x = random_tensor(types[k], (unsigned)(rep * 17 + (long)k));
-            nx_tensor *y = random_tensor(types[k], (unsigned)(rep * 31 + 1000 + (long)k));
+            unsigned seed = (unsigned)(rep * 17 + (long)k), seed2 = (unsigned)(rep * 31 + 1000 + (long)k);
+            nx_tensor *x = nxtest_lcg_tensor(types[k], NX_SHAPE(3, 3), seed, 0, 4);
+            nx_tensor *y = nxtest_lcg_tensor(types[k], NX_SHAPE(3, 3), seed2, 0, 4);
             nx_tensor *e = nx_jit(mixed, NULL, x, y);
             nx_tensor *want = nx_jit_apply(mixed, NULL, x, y);
             for (int start = 0; start < 4; start++) {
@@ -251,7 +226,7 @@ Test(graph_split, run_matches_jit)
                 cr_assert(c->n > 1);
                 nx_tensor *got = NULL;
                 cr_assert_eq(nx_graph_run(c, 2, (const nx_tensor *const[]){ x, y }, &got), 0, "%s", nx_error_message());
-                same_bits(got, want);
+                nxtest_assert_same_bits(got, want, "the chain and jit");
                 nx_graph_chain_free(c);
             }
             NXTEST_OK();
@@ -299,7 +274,7 @@ Test(graph_split, cond_branches_never_split)
     }
     nx_tensor *got;
     cr_assert_eq(nx_graph_run(c, 2, (const nx_tensor *const[]){ x, y }, &got), 0, "%s", nx_error_message());
-    same_bits(got, nx_jit_apply(with_cond, NULL, x, y));
+    nxtest_assert_same_bits(got, nx_jit_apply(with_cond, NULL, x, y), "the chain and jit");
     nx_graph_chain_free(c);
     nx_scope_end();
     nx_jit_cache_clear();

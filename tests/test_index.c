@@ -12,7 +12,6 @@
 #include <string.h>
 #include "cli/ast.h"
 #include "cli/eval.h"
-#include "core/alloc.h"
 
 /* ------------------------------------------------------------------ the oracle file */
 
@@ -571,23 +570,6 @@ Test(index, large_inputs)
 
 /* ------------------------------------------------------------------ failed allocations */
 
-static void survives_failed_allocations(nx_tensor *(*fn)(void))
-{
-    for (long n = 1; n < 10000; n++) {
-        nx_scope_begin();
-        nxalloc_fail_at(n, 0);
-        nx_tensor *r = fn();
-        nxalloc_fail_at(0, 0);
-        if (!r)
-            cr_assert_neq(nx_error(), NX_OK, "allocation %ld: NULL without an error", n);
-        nx_error_clear();
-        nx_scope_end();
-        if (r)
-            return;
-    }
-    cr_assert_fail("never succeeded");
-}
-
 static nx_tensor *alloc_gather(void)
 {
     return nx_gather(nx_vectorize(nx_iota(NX_SHAPE(2, 3, 4), .type = NX_U4), "x"), I32(NX_SHAPE(2, 1), 1, 2));
@@ -615,11 +597,11 @@ static nx_tensor *alloc_clip(void)
 
 Test(index, failed_allocations)
 {
-    survives_failed_allocations(alloc_gather);
-    survives_failed_allocations(alloc_take);
-    survives_failed_allocations(alloc_select);
-    survives_failed_allocations(alloc_indexed);
-    survives_failed_allocations(alloc_clip);
+    nxtest_survives_failed_allocations(alloc_gather);
+    nxtest_survives_failed_allocations(alloc_take);
+    nxtest_survives_failed_allocations(alloc_select);
+    nxtest_survives_failed_allocations(alloc_indexed);
+    nxtest_survives_failed_allocations(alloc_clip);
 }
 
 /* ------------------------------------------------------------------ the bindings */

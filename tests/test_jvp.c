@@ -12,6 +12,7 @@
 #include "core/tensor.h"
 #include "nx.h"
 #include "support/nxtest.h"
+#include "support/nxtest_grad.h"
 
 /* ---------------------------------------------------------------- the functions */
 
@@ -177,14 +178,6 @@ static int64_t size_of(nx_shape s)
     return n;
 }
 
-/* t's values as f64 into out (n of them). */
-static void values(const nx_tensor *t, double *out, int64_t n)
-{
-    cr_assert_not_null(t, "%s", nx_error_message());
-    cr_assert_eq(t->size, n, "%lld values, expected %lld", (long long)t->size, (long long)n);
-    nx_to_binary(nx_as_type(t, NX_F64), out, n * 8);
-}
-
 static void close_enough(double got, double want, double rtol, const char *what, const jcase *c, int set, int64_t k)
 {
     cr_assert(fabs(got - want) <= rtol * fmax(1.0, fabs(want)), "%s: %s, shapes %s, element %lld: %.12g, expected %.12g",
@@ -214,7 +207,7 @@ static void eval_at(point *p, double *out)
     for (int i = 0; i < p->n; i++)
         args[i] = arg(p, i);
     nx_tensor *r = p->c->fn(args, NULL);
-    values(r, out, p->m);
+    nxtest_f64_values(r, out, p->m);
     nx_scope_end();
 }
 
@@ -277,8 +270,8 @@ static void check_jvp(point *p)
     cr_assert_eq(tangent->rank, p->out.rank);
     double *jv = malloc((size_t)p->m * sizeof(double)), *fp = malloc((size_t)p->m * sizeof(double));
     double *fm = malloc((size_t)p->m * sizeof(double)), *y = malloc((size_t)p->m * sizeof(double));
-    values(tangent, jv, p->m);
-    values(value, y, p->m);
+    nxtest_f64_values(tangent, jv, p->m);
+    nxtest_f64_values(value, y, p->m);
     eval_at(p, fp);
     for (int64_t k = 0; k < p->m; k++)
         close_enough(y[k], fp[k], 1e-12, "jvp value", c, p->set, k);
@@ -303,7 +296,7 @@ static void check_jvp(point *p)
     double dot = 0;
     for (int i = 0; i < p->n; i++) {
         double *g = malloc((size_t)(p->size[i] ? p->size[i] : 1) * sizeof(double));
-        values(grads[i], g, p->size[i]);
+        nxtest_f64_values(grads[i], g, p->size[i]);
         for (int64_t k = 0; k < p->size[i]; k++)
             dot += g[k] * v[i][k];
         free(g);
@@ -339,7 +332,7 @@ static void check_jacobian(point *p, int *routes)
         for (int d = 0; d < p->sh[i].rank; d++)
             cr_assert_eq(jac[i]->dims[p->out.rank + d], p->sh[i].dims[d]);
         double *j = malloc((size_t)(p->m * ki + 1) * sizeof(double));
-        values(jac[i], j, p->m * ki);
+        nxtest_f64_values(jac[i], j, p->m * ki);
         for (int64_t e = 0; e < ki; e++) {
             double save = p->data[i][e], h = 1e-5 * fmax(1.0, fabs(save));
             p->data[i][e] = save + h;
@@ -366,7 +359,7 @@ static void grad_at(point *p, double **out)
         args[i] = arg(p, i);
     cr_assert_eq(nx_grad_n(summed, (void *)p->c, p->n, (const nx_tensor *const *)args, g), 0, "%s", nx_error_message());
     for (int i = 0; i < p->n; i++)
-        values(g[i], out[i], p->size[i]);
+        nxtest_f64_values(g[i], out[i], p->size[i]);
     nx_scope_end();
 }
 
@@ -390,7 +383,7 @@ static void check_hessian(point *p)
             cr_assert_eq(b->type, NX_F64);
             cr_assert_eq(b->rank, p->sh[i].rank + p->sh[j].rank);
             hv[i * n + j] = malloc((size_t)(p->size[i] * p->size[j] + 1) * sizeof(double));
-            values(b, hv[i * n + j], p->size[i] * p->size[j]);
+            nxtest_f64_values(b, hv[i * n + j], p->size[i] * p->size[j]);
         }
     }
     for (int j = 0; j < n; j++)
@@ -456,7 +449,7 @@ Test(hessian, against_finite_differences_of_grad, .timeout = 60)
 static double num(const nx_tensor *t)
 {
     double v;
-    values(t, &v, 1);
+    nxtest_f64_values(t, &v, 1);
     return v;
 }
 
@@ -517,19 +510,19 @@ Test(jvp, higher_order)
     nx_tensor *t = nx_from_data(x, NX_F64, NX_SHAPE(3)), *dv = nx_from_data(v, NX_F64, NX_SHAPE(3));
     nx_tensor *value, *tangent, *h[1];
     cr_assert_eq(nx_jvp(dtanh, NULL, &value, &tangent, t, dv), 0, "%s", nx_error_message());
-    values(tangent, r, 3);
+    nxtest_f64_values(tangent, r, 3);
     for (int k = 0; k < 3; k++) {
         double th = tanh(x[k]);
         cr_assert_float_eq(r[k], -2 * th * (1 - th * th) * v[k], 1e-12);
     }
     cr_assert_eq(nx_jvp(ddtanh, NULL, &value, &tangent, t, dv), 0, "%s", nx_error_message());
-    values(tangent, r, 3);
+    nxtest_f64_values(tangent, r, 3);
     for (int k = 0; k < 3; k++) {   /* the third derivative: (1 - th^2)(6 th^2 - 2) */
         double th = tanh(x[k]);
         cr_assert_float_eq(r[k], (1 - th * th) * (6 * th * th - 2) * v[k], 1e-12);
     }
     cr_assert_eq(nx_hessian(sum_dtanh, NULL, h, t), 0, "%s", nx_error_message());
-    values(h[0], r, 9);
+    nxtest_f64_values(h[0], r, 9);
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++) {
             double th = tanh(x[i]);
@@ -544,21 +537,21 @@ Test(jvp, inside_a_trace)
     double x[3] = { 0.3, -1.1, 2.0 }, y[3] = { 1.5, 0.5, -2 }, dx[3] = { 1, 0.5, -1 }, dy[3] = { 0.2, 2, 1 }, r[9];
     nx_tensor *a[4] = { nx_from_data(x, NX_F64, NX_SHAPE(3)), nx_from_data(y, NX_F64, NX_SHAPE(3)),
                         nx_from_data(dx, NX_F64, NX_SHAPE(3)), nx_from_data(dy, NX_F64, NX_SHAPE(3)) };
-    values(nx_jit_call(inner_jvp, NULL, 4, (const nx_tensor *const *)a), r, 3);
+    nxtest_f64_values(nx_jit_call(inner_jvp, NULL, 4, (const nx_tensor *const *)a), r, 3);
     for (int k = 0; k < 3; k++)
         cr_assert_float_eq(r[k], 10 * sin(x[k]) * y[k] + cos(x[k]) * y[k] * dx[k] + sin(x[k]) * dy[k], 1e-12);
-    values(nx_jit_call(inner_hessian, NULL, 2, (const nx_tensor *const *)a), r, 9);
+    nxtest_f64_values(nx_jit_call(inner_hessian, NULL, 2, (const nx_tensor *const *)a), r, 9);
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             cr_assert_float_eq(r[i * 3 + j], i == j ? cos(x[i]) : 0, 1e-12);
-    values(nx_jit_call(inner_jacobian, NULL, 2, (const nx_tensor *const *)a), r, 9);
+    nxtest_f64_values(nx_jit_call(inner_jacobian, NULL, 2, (const nx_tensor *const *)a), r, 9);
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             cr_assert_float_eq(r[i * 3 + j], i == j ? cos(x[i]) * y[i] + sin(x[i]) : 0, 1e-12);
     /* a jit of a function taking a jvp prints and evaluates like any expression */
     nx_tensor *e = nx_jit_trace(inner_jvp, NULL, 4, (const nx_tensor *const *)a);
     cr_assert(nx_is_expr(e));
-    values(nx_expr_eval(e, 4, (const nx_tensor *const *)a), r, 3);
+    nxtest_f64_values(nx_expr_eval(e, 4, (const nx_tensor *const *)a), r, 3);
     cr_assert_float_eq(r[1], 10 * sin(x[1]) * y[1] + cos(x[1]) * y[1] * dx[1] + sin(x[1]) * dy[1], 1e-12);
     nx_scope_end();
 }
@@ -584,18 +577,18 @@ Test(jvp, custom_grad)
     nx_tensor *t = nx_from_data(x, NX_F64, NX_SHAPE(2)), *dv = nx_from_data(v, NX_F64, NX_SHAPE(2));
     nx_tensor *value, *tangent, *jac[1], *h[1];
     cr_assert_eq(nx_jvp(custom_sin, NULL, &value, &tangent, t, dv), 0, "%s", nx_error_message());
-    values(value, r, 2);
+    nxtest_f64_values(value, r, 2);
     cr_assert_float_eq(r[0], 2 * exp(0.5), 1e-12);
-    values(tangent, r, 2);
+    nxtest_f64_values(tangent, r, 2);
     for (int k = 0; k < 2; k++)
         cr_assert_float_eq(r[k], 2 * cos(x[k]) * v[k], 1e-12);
     cr_assert_eq(nx_jacobian(custom_sin, NULL, jac, t), 0, "%s", nx_error_message());
-    values(jac[0], r, 4);
+    nxtest_f64_values(jac[0], r, 4);
     cr_assert(r[1] == 0 && r[2] == 0);
     cr_assert_float_eq(r[0], 2 * cos(x[0]), 1e-12);
     cr_assert_float_eq(r[3], 2 * cos(x[1]), 1e-12);
     cr_assert_eq(nx_hessian(sum_custom_sin, NULL, h, t), 0, "%s", nx_error_message());
-    values(h[0], r, 4);
+    nxtest_f64_values(h[0], r, 4);
     cr_assert_float_eq(r[0], -2 * sin(x[0]), 1e-12);
     cr_assert_float_eq(r[3], -2 * sin(x[1]), 1e-12);
     cr_assert(r[1] == 0 && r[2] == 0);
@@ -628,11 +621,11 @@ Test(jvp, types_and_constants)
     nx_tensor *x = nx_from_data(((double[]){ 1, 2, 3 }), NX_F64, NX_SHAPE(3));
     cr_assert_eq(nx_jvp(constant, NULL, NULL, &tangent, x, x), 0, "%s", nx_error_message());
     double r[6];
-    values(tangent, r, 2);
+    nxtest_f64_values(tangent, r, 2);
     cr_assert(r[0] == 0 && r[1] == 0);
     cr_assert_eq(nx_jacobian(constant, NULL, jac, x), 0, "%s", nx_error_message());
     cr_assert(jac[0]->rank == 2 && jac[0]->dims[0] == 2 && jac[0]->dims[1] == 3);
-    values(jac[0], r, 6);
+    nxtest_f64_values(jac[0], r, 6);
     for (int k = 0; k < 6; k++)
         cr_assert(r[k] == 0);
     nx_scope_end();

@@ -11,7 +11,6 @@
 #include <string.h>
 #include "cli/ast.h"
 #include "cli/eval.h"
-#include "core/alloc.h"
 
 /* ------------------------------------------------------------------ the oracle file */
 
@@ -713,25 +712,6 @@ Test(layout, big_copies_agree_with_small_ones)
 
 /* ------------------------------------------------------------------ failed allocations */
 
-/* Fails the n-th allocation for growing n until the call succeeds: every failure must
- * be NULL with an error (never a crash), and leave nothing behind (LeakSanitizer). */
-static void survives_failed_allocations(nx_tensor *(*fn)(void))
-{
-    for (long n = 1; n < 10000; n++) {
-        nx_scope_begin();
-        nxalloc_fail_at(n, 0);
-        nx_tensor *r = fn();
-        nxalloc_fail_at(0, 0);
-        if (!r)
-            cr_assert_neq(nx_error(), NX_OK, "allocation %ld: NULL without an error", n);
-        nx_error_clear();
-        nx_scope_end();
-        if (r)
-            return;
-    }
-    cr_assert_fail("never succeeded");
-}
-
 static nx_tensor *alloc_pad(void)
 {
     return nx_pad(nx_iota(NX_SHAPE(3, 4), .type = NX_U4), NX_F(1.5), NX_PADDING({ 1, -1, 1 }, { 0, 2, 0 }));
@@ -762,11 +742,11 @@ static nx_tensor *alloc_tile_put(void)
 
 Test(layout, failed_allocations)
 {
-    survives_failed_allocations(alloc_pad);
-    survives_failed_allocations(alloc_concat);
-    survives_failed_allocations(alloc_slice);
-    survives_failed_allocations(alloc_pad_outer);
-    survives_failed_allocations(alloc_tile_put);
+    nxtest_survives_failed_allocations(alloc_pad);
+    nxtest_survives_failed_allocations(alloc_concat);
+    nxtest_survives_failed_allocations(alloc_slice);
+    nxtest_survives_failed_allocations(alloc_pad_outer);
+    nxtest_survives_failed_allocations(alloc_tile_put);
 }
 
 /* ------------------------------------------------------------------ the bindings */

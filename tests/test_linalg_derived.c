@@ -6,6 +6,7 @@
  * inputs); then Nx's examples, types, names, vectorized inputs and every error, in C and
  * through the interpreter. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
 #include <complex.h>
 #include <criterion/logging.h>
@@ -134,11 +135,10 @@ static int check_case(uint32_t k, const oracle_case *c, nx_tensor *r)
 /* Runs every oracle case of `op`; returns how many there were. */
 static void run_oracle(const char *op, uint32_t at_least)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("linalg_derived_cases.bin", &len);
-    cr_assert(len > 12 && memcmp(buf, "NXLAD01\n", 8) == 0, "bad linalg_derived_cases.bin");
-    nxtest_reader r = { buf + 8, buf + len };
-    uint32_t ncases = (uint32_t)nxtest_rd_le(&r, 4), seen = 0, bad = 0;
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("linalg_derived_cases.bin", "NXLAD01\n", &buf, &r);
+    uint32_t seen = 0, bad = 0;
     for (uint32_t k = 0; k < ncases; k++) {
         nx_scope_begin();
         oracle_case c;

@@ -72,6 +72,15 @@ static void sx_quoted(sx_buf *s, const char *t, size_t n)
 
 static void sx(sx_buf *s, const nxi_ast *a);
 
+/* sep and a, when a is there. */
+static void sx_opt(sx_buf *s, const char *sep, const nxi_ast *a)
+{
+    if (a) {
+        sx_str(s, sep);
+        sx(s, a);
+    }
+}
+
 /* "(head x y)", y optional. */
 static void sx_form(sx_buf *s, const char *head, const nxi_ast *x, const nxi_ast *y)
 {
@@ -79,10 +88,22 @@ static void sx_form(sx_buf *s, const char *head, const nxi_ast *x, const nxi_ast
     sx_str(s, head);
     sx_str(s, " ");
     sx(s, x);
-    if (y) {
+    sx_opt(s, " ", y);
+    sx_str(s, ")");
+}
+
+/* "(text l r [step])" of an operator or an if; an operator with no operands drops them. */
+static void sx_op(sx_buf *s, const nxi_ast *a, bool operands)
+{
+    sx_str(s, "(");
+    sx_str(s, a->text);
+    if (operands) {
         sx_str(s, " ");
-        sx(s, y);
+        sx(s, a->lhs);
+        sx_str(s, " ");
+        sx(s, a->rhs);
     }
+    sx_opt(s, " ", a->step);
     sx_str(s, ")");
 }
 
@@ -100,10 +121,7 @@ static void sx_clauses(sx_buf *s, const nxi_clause *c, int n)
         sx_str(s, " (-> (");
         sx_list(s, c[i].params, c[i].nparams, "");
         sx_str(s, ")");
-        if (c[i].guard) {
-            sx_str(s, " when ");
-            sx(s, c[i].guard);
-        }
+        sx_opt(s, " when ", c[i].guard);
         sx_str(s, " ");
         sx(s, c[i].body);
         sx_str(s, ")");
@@ -117,10 +135,7 @@ static void sx_segment(sx_buf *s, const nxi_segment *g)
     sx(s, g->value);
     sx_str(s, " ");
     sx_str(s, g->type);
-    if (g->size) {
-        sx_str(s, " size=");
-        sx(s, g->size);
-    }
+    sx_opt(s, " size=", g->size);
     if (g->unit) {
         snprintf(f, sizeof f, " unit=%d", g->unit);
         sx_str(s, f);
@@ -158,10 +173,7 @@ static void sx(sx_buf *s, const nxi_ast *a)
     case AST_LIST:
         sx_str(s, "[");
         sx_list(s, a->kids, a->n, "");
-        if (a->tail) {
-            sx_str(s, " | ");
-            sx(s, a->tail);
-        }
+        sx_opt(s, " | ", a->tail);
         sx_str(s, "]");
         break;
     case AST_TUPLE: sx_str(s, "{"); sx_list(s, a->kids, a->n, ""); sx_str(s, "}"); break;
@@ -192,21 +204,7 @@ static void sx(sx_buf *s, const nxi_ast *a)
         }
         sx_str(s, ">>");
         break;
-    case AST_OP:
-        sx_str(s, "(");
-        sx_str(s, a->text);
-        if (a->lhs || a->rhs) {
-            sx_str(s, " ");
-            sx(s, a->lhs);
-            sx_str(s, " ");
-            sx(s, a->rhs);
-        }
-        if (a->step) {
-            sx_str(s, " ");
-            sx(s, a->step);
-        }
-        sx_str(s, ")");
-        break;
+    case AST_OP: sx_op(s, a, a->lhs || a->rhs); break;
     case AST_UNARY:
         snprintf(f, sizeof f, "u%s", a->text);
         sx_form(s, f, a->lhs, NULL);
@@ -246,19 +244,7 @@ static void sx(sx_buf *s, const nxi_ast *a)
     case AST_CAPTURE: sx_str(s, "(& "); sx(s, a->lhs); sx_str(s, ")"); break;
     case AST_CAPTURE_ARG: sx_str(s, "&"); sx_int(s, a->i); break;
     case AST_BLOCK: sx_str(s, "(block"); sx_list(s, a->kids, a->n, " "); sx_str(s, ")"); break;
-    case AST_IF:
-        sx_str(s, "(");
-        sx_str(s, a->text);
-        sx_str(s, " ");
-        sx(s, a->lhs);
-        sx_str(s, " ");
-        sx(s, a->rhs);
-        if (a->step) {
-            sx_str(s, " ");
-            sx(s, a->step);
-        }
-        sx_str(s, ")");
-        break;
+    case AST_IF: sx_op(s, a, true); break;
     case AST_COND: sx_str(s, "(cond"); sx_clauses(s, a->clauses, a->n); sx_str(s, ")"); break;
     case AST_CASE:
         sx_str(s, "(case ");
@@ -424,6 +410,30 @@ typedef struct code_list {
     int n, cap;
 } code_list;
 
+static void js_value(json *j, code_list *out, const char *id, int collect);
+
+/* The members of an object (close '}': "key": value) or an array (close ']'), at its
+ * opening bracket; an object's values are collected under a "code" or "setup" key. */
+static void js_members(json *j, code_list *out, const char *id, int collect, char close)
+{
+    j->p++;
+    for (js_ws(j); j->ok && j->p < j->end && *j->p != close;) {
+        if (close == '}') {
+            size_t klen;
+            char *key = js_string(j, &klen);
+            js_ws(j);
+            j->p++;   /* ':' */
+            collect = strcmp(key, "code") == 0 || strcmp(key, "setup") == 0;
+            free(key);
+        }
+        js_value(j, out, id, collect);
+        js_ws(j);
+        if (j->p < j->end && *j->p == ',')
+            j->p++, js_ws(j);
+    }
+    j->p++;
+}
+
 /* Walks a JSON value; strings under a "code" key or in a "setup" array are collected. */
 static void js_value(json *j, code_list *out, const char *id, int collect)
 {
@@ -443,29 +453,8 @@ static void js_value(json *j, code_list *out, const char *id, int collect)
         } else {
             free(s);
         }
-    } else if (*j->p == '{') {
-        j->p++;
-        for (js_ws(j); j->ok && j->p < j->end && *j->p != '}';) {
-            size_t klen;
-            char *key = js_string(j, &klen);
-            js_ws(j);
-            j->p++;   /* ':' */
-            js_value(j, out, id, strcmp(key, "code") == 0 || strcmp(key, "setup") == 0);
-            free(key);
-            js_ws(j);
-            if (j->p < j->end && *j->p == ',')
-                j->p++, js_ws(j);
-        }
-        j->p++;
-    } else if (*j->p == '[') {
-        j->p++;
-        for (js_ws(j); j->ok && j->p < j->end && *j->p != ']';) {
-            js_value(j, out, id, collect);
-            js_ws(j);
-            if (j->p < j->end && *j->p == ',')
-                j->p++, js_ws(j);
-        }
-        j->p++;
+    } else if (*j->p == '{' || *j->p == '[') {
+        js_members(j, out, id, collect, *j->p == '{' ? '}' : ']');
     } else {
         while (j->p < j->end && !strchr(",}]", *j->p))
             j->p++;

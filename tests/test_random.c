@@ -4,6 +4,7 @@
  * and integer type); Nx's documented outputs; statistical sanity of each distribution;
  * bad keys and options with Nx's messages. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
 #include <criterion/logging.h>
 #include <math.h>
@@ -147,12 +148,9 @@ static uint64_t got_at(const nx_tensor *t, const unsigned char *bin, const nx_nu
 
 Test(random, matches_python_oracle)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("random_cases.bin", &len);
-    cr_assert(len > 12 && memcmp(buf, "NXRND01\n", 8) == 0, "bad random_cases.bin");
-    nxtest_reader r = { buf + 12, buf + len };
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("random_cases.bin", "NXRND01\n", &buf, &r);
     long bad = 0, limit = nxtest_scaled((long)ncases);
     for (uint32_t n = 0; n < ncases; n++) {
         rcase c;

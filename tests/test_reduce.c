@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "cli/ast.h"
 #include "cli/eval.h"
 #include "cli/nxlib.h"
@@ -546,26 +544,6 @@ Test(reduce, failed_allocations_are_clean)
     }
 }
 
-/* Runs nxc -e CODE with NXC_NUM_THREADS=threads and returns what it printed (free()). */
-static char *nxc_with_threads(int threads, const char *code)
-{
-    char cmd[4096], path[] = "/tmp/nxc_reduce_XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "NXC_NUM_THREADS=%d %s -e '%s' > %s 2>&1", threads, NXC_BINARY, code, path);
-    int rc = system(cmd);
-    cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "%s failed", cmd);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f);
-    char *buf = calloc(1, 1 << 16);
-    size_t got = fread(buf, 1, (1 << 16) - 1, f);
-    buf[got] = 0;
-    fclose(f);
-    unlink(path);
-    return buf;
-}
-
 Test(reduce, results_do_not_depend_on_the_thread_count)
 {
     /* Full reductions (segments of one output), few outputs, row tiles, argmax: every
@@ -575,11 +553,5 @@ Test(reduce, results_do_not_depend_on_the_thread_count)
         "u = Nx.iota({100003, 3}, type: :f64) |> Nx.multiply(1.1) |> Nx.cos()\n"
         "{Nx.sum(t), Nx.sum(t, axes: [1]), Nx.sum(u, axes: [0]), Nx.product(Nx.add(t, 1.5), axes: [1]),"
         " Nx.argmax(u, axis: 0), Nx.mean(u), Nx.variance(t, axes: [1]), Nx.to_number(Nx.sum(u))}";
-    char *one = nxc_with_threads(1, code), *two = nxc_with_threads(2, code), *five = nxc_with_threads(5, code);
-    cr_assert(strstr(one, "#Nx.Tensor") != NULL, "nxc printed: %s", one);
-    cr_assert_str_eq(one, two);
-    cr_assert_str_eq(one, five);
-    free(one);
-    free(two);
-    free(five);
+    nxtest_same_for_thread_counts(code);
 }

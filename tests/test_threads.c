@@ -10,8 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static uint64_t rng = 0x2545F4914F6CDD1Du;
 static double uniform(void)
@@ -276,26 +274,6 @@ Test(threads, math_next_to_arguments_out_of_sleefs_range)
     free(y);
 }
 
-/* Runs nxc -e CODE with NXC_NUM_THREADS=threads and returns what it printed (free()). */
-static char *nxc_with_threads(int threads, const char *code)
-{
-    char cmd[4096], path[] = "/tmp/nxc_threads_XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "NXC_NUM_THREADS=%d %s -e '%s' > %s 2>&1", threads, NXC_BINARY, code, path);
-    int rc = system(cmd);
-    cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "%s failed", cmd);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f);
-    char *buf = calloc(1, 1 << 16);
-    size_t got = fread(buf, 1, (1 << 16) - 1, f);
-    buf[got] = 0;
-    fclose(f);
-    unlink(path);
-    return buf;
-}
-
 Test(threads, fast_paths_do_not_depend_on_the_thread_count)
 {
     const char *code =
@@ -305,12 +283,5 @@ Test(threads, fast_paths_do_not_depend_on_the_thread_count)
         "{Nx.sum(Nx.transpose(t)), Nx.sum(Nx.tanh(u)), Nx.sum(Nx.exp(Nx.negate(u))),"
         " Nx.sum(Nx.gather(u, i)), Nx.argmax(Nx.cos(u)), Nx.sum(t, axes: [0]) |> Nx.sum(),"
         " Nx.sum(Nx.log1p(u))}";
-    char *one = nxc_with_threads(1, code), *two = nxc_with_threads(2, code);
-    char *five = nxc_with_threads(5, code);
-    cr_assert(strstr(one, "#Nx.Tensor") != NULL, "nxc printed: %s", one);
-    cr_assert_str_eq(one, two);
-    cr_assert_str_eq(one, five);
-    free(one);
-    free(two);
-    free(five);
+    nxtest_same_for_thread_counts(code);
 }

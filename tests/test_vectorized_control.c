@@ -16,26 +16,6 @@
 
 /* ---- helpers ---- */
 
-/* Values of t as doubles (t real, at most 64 elements). */
-static int values(const nx_tensor *t, double *v)
-{
-    nx_tensor *d = nx_as_type(t->vrank ? nx_devectorize(t, false) : t, NX_F64);
-    cr_assert_not_null(d, "%s", nx_error_message());
-    cr_assert_leq(d->size, 64);
-    cr_assert_geq(nx_to_binary(d, v, d->size * (int64_t)sizeof *v), 0, "%s", nx_error_message());
-    return (int)d->size;
-}
-
-static void assert_same(const nx_tensor *a, const nx_tensor *b, double tol)
-{
-    double va[64], vb[64];
-    cr_assert_eq(a->type, b->type, "types %d and %d", a->type, b->type);
-    int n = values(a, va), m = values(b, vb);
-    cr_assert_eq(n, m);
-    for (int i = 0; i < n; i++)
-        cr_assert(fabs(va[i] - vb[i]) <= tol * (1 + fabs(vb[i])), "element %d: %g against %g", i, va[i], vb[i]);
-}
-
 /* ---- a three-way cond over x (vectorized) and y (plain) ----
  *   cond do x > 3 -> x * y; x < 1 -> y - x; true -> x + 1 end                          */
 
@@ -100,12 +80,12 @@ Test(vectorized_control, cond_matches_each_entry)
             cr_assert_eq(v->dims[1], 2);
             nx_tensor *j = nx_jit_apply(three_way_fn, NULL, x, y);
             cr_assert_not_null(j, "%s", nx_error_message());
-            assert_same(j, v, 0);
+            nxtest_assert_same(j, v, 0);
             for (int i = 0; i < 5; i++) {
                 nx_tensor *e = three_way(nxtest_entry(x, i), y);
                 cr_assert_not_null(e, "%s", nx_error_message());
                 /* Each entry alone runs one branch, unmerged; compare values in the merged type. */
-                assert_same(nxtest_entry(v, i), nx_as_type(nx_broadcast(e, NX_SHAPE(2)), v->type), 0);
+                nxtest_assert_same(nxtest_entry(v, i), nx_as_type(nx_broadcast(e, NX_SHAPE(2)), v->type), 0);
             }
             nx_scope_end();
         }
@@ -147,9 +127,9 @@ Test(vectorized_control, two_vectorized_predicates)
     nx_tensor *v = out[0];
     cr_assert_eq(v->vrank, 2);
     double va[3], vb[4], vv[12];
-    values(a, va);
-    values(b, vb);
-    values(v, vv);
+    nxtest_values(a, va);
+    nxtest_values(b, vb);
+    nxtest_values(v, vv);
     /* The axes come in the order the predicates' alignment gives them. */
     bool a_first = !strcmp(v->names[0], "a");
     cr_assert(a_first || !strcmp(v->names[0], "b"));
@@ -240,11 +220,7 @@ static nx_tensor *loss_yx(nx_tensor *const *a, void *ctx)
 static double loss_at(double x, const double *y, int n)
 {
     nx_tensor *a[2] = { nx_scalar(NX_FLOAT(x), NX_F64), nx_from_data(y, NX_F64, NX_SHAPE(n)) };
-    double v;
-    nx_tensor *r = loss(a, NULL);
-    cr_assert_not_null(r, "%s", nx_error_message());
-    nx_to_binary(r, &v, sizeof v);
-    return v;
+    return nxtest_f64_of(loss(a, NULL));
 }
 
 Test(vectorized_control, grad_through_vectorized_cond)
@@ -254,10 +230,8 @@ Test(vectorized_control, grad_through_vectorized_cond)
     for (long r = 0; r < rounds; r++) {
         nx_scope_begin();
         double xs[4], ys[3];
-        for (int i = 0; i < 4; i++)
-            xs[i] = 4 * nxtest_rnd(&seed) + 0.05;   /* both branches; away from the switch at 2 */
-        for (int i = 0; i < 3; i++)
-            ys[i] = 2 * nxtest_rnd(&seed) - 1;
+        nxtest_rnd_fill(&seed, xs, 4, 0.05, 4);   /* both branches; away from the switch at 2 */
+        nxtest_rnd_fill(&seed, ys, 3, -1, 2);
         nx_tensor *x = nx_vectorize(nx_from_data(xs, NX_F64, NX_SHAPE(4)), "x");
         nx_tensor *y = nx_from_data(ys, NX_F64, NX_SHAPE(3));
         nx_tensor *g[2];
@@ -269,10 +243,10 @@ Test(vectorized_control, grad_through_vectorized_cond)
         cr_assert_eq(g[0]->vrank, 1);
         nx_tensor *gy[2];
         cr_assert_eq(nx_grad(loss_yx, NULL, gy, y, x), 0, "%s", nx_error_message());
-        assert_same(gy[1], g[0], 1e-12);
+        nxtest_assert_same(gy[1], g[0], 1e-12);
         double dy[12], dx[4];
-        values(g[1], dy);
-        values(g[0], dx);
+        nxtest_values(g[1], dy);
+        nxtest_values(g[0], dx);
         const double h = 1e-6;
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 3; j++) {

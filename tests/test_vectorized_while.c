@@ -283,11 +283,7 @@ static nx_tensor *g_loss(nx_tensor *const *a, void *ctx)
 static double g_loss_at(const double *w, double x, const nx_tensor *n)
 {
     nx_tensor *a[2] = { nx_from_data(w, NX_F64, NX_SHAPE(2)), nx_scalar(NX_FLOAT(x), NX_F64) };
-    double v;
-    nx_tensor *r = g_loss(a, (void *)n);
-    cr_assert_not_null(r, "%s", nx_error_message());
-    nx_to_binary(r, &v, sizeof v);
-    return v;
+    return nxtest_f64_of(g_loss(a, (void *)n));
 }
 
 Test(vectorized_while, grad_matches_entries_and_finite_differences)
@@ -297,10 +293,8 @@ Test(vectorized_while, grad_matches_entries_and_finite_differences)
     for (long r = 0; r < rounds; r++) {
         nx_scope_begin();
         double ws[2], xs[4];
-        for (int i = 0; i < 2; i++)
-            ws[i] = 2 * nxtest_rnd(&seed) - 1;
-        for (int i = 0; i < 4; i++)
-            xs[i] = 0.5 + 0.7 * nxtest_rnd(&seed);
+        nxtest_rnd_fill(&seed, ws, 2, -1, 2);
+        nxtest_rnd_fill(&seed, xs, 4, 0.5, 0.7);
         nx_tensor *n = nx_vectorize(nxtest_random_ints(&seed, NX_S32, NX_SHAPE(4), 0, 4), "x");
         nx_tensor *w = nx_from_data(ws, NX_F64, NX_SHAPE(2));
         nx_tensor *x = nx_vectorize(nx_from_data(xs, NX_F64, NX_SHAPE(4)), "x");

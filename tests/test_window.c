@@ -3,76 +3,12 @@
  * strides, dilations, valid/same/explicit and negative padding, vectorized axes), then
  * Nx's examples, window_reduce with a function of ours, and every error by hand. */
 #include "support/nxtest.h"
+#include "support/nxtest_cases.h"
 
-#include <complex.h>
 #include <criterion/logging.h>
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const vnames[] = { "v0", "v1" };
-
-static int64_t count(nx_shape s)
-{
-    int64_t n = 1;
-    for (int i = 0; i < s.rank; i++)
-        n *= s.dims[i];
-    return n;
-}
-
-/* Values stored as f64 (i64 for integers; complex pairs) into a tensor of `type`. */
-static nx_tensor *operand(const unsigned char **p, nx_type type, nx_shape s, int nv)
-{
-    int64_t n = count(s);
-    nx_type store = nx_type_is_complex(type) ? NX_C128 : nx_type_is_float(type) ? NX_F64 : NX_S64;
-    nx_tensor *t = nx_as_type(nx_from_data(*p, store, s), type);
-    if (type == NX_U64)
-        t = nx_bitcast(nx_from_data(*p, NX_S64, s), NX_U64);
-    *p += (size_t)n * (store == NX_C128 ? 16 : 8);
-    for (int i = 0; i < nv; i++)
-        t = nx_vectorize(t, vnames[i]);
-    cr_assert_not_null(t, "%s", nx_error_message());
-    return t;
-}
-
-/* got (any shape, devectorized) against want/tol read at *p; returns the bad count. */
-static long compare(const nx_tensor *r, nx_type type, const unsigned char **p, int64_t n, unsigned c,
-                    const char *what)
-{
-    int cplx = nx_type_is_complex(type), integer = !nx_type_is_float(type) && !cplx;
-    size_t w = cplx ? 16 : 8;
-    const unsigned char *want = *p, *tol = *p + (size_t)n * w;
-    *p = tol + (size_t)n * 8;
-    void *got = malloc((size_t)n * w + 1);
-    nx_type as = cplx ? NX_C128 : integer ? (type == NX_U64 ? NX_U64 : NX_S64) : NX_F64;
-    cr_assert_eq(nx_to_binary(nx_as_type(nx_devectorize(r, false), as), got, n * (int64_t)w), n * 64 * (cplx ? 2 : 1));
-    long bad = 0;
-    for (int64_t i = 0; i < n; i++) {
-        double t;
-        memcpy(&t, tol + 8 * i, 8);
-        bool ok;
-        if (integer) {
-            int64_t g, e;
-            memcpy(&g, (char *)got + 8 * i, 8);
-            memcpy(&e, want + 8 * i, 8);
-            ok = g == e;
-        } else if (cplx) {
-            double g[2], e[2];
-            memcpy(g, (char *)got + 16 * i, 16);
-            memcpy(e, want + 16 * i, 16);
-            ok = cabs(CMPLX(g[0] - e[0], g[1] - e[1])) <= t;
-        } else {
-            double g, e;
-            memcpy(&g, (char *)got + 8 * i, 8);
-            memcpy(&e, want + 8 * i, 8);
-            ok = g == e || fabs(g - e) <= t;
-        }
-        if (!ok && bad++ < 5)
-            cr_log_error("case %u (%s) element %lld is off", c, what, (long long)i);
-    }
-    free(got);
-    return bad;
-}
 
 static nx_tensor *add_fn(const nx_tensor *x, const nx_tensor *acc, void *ctx)
 {
@@ -86,12 +22,10 @@ static const char *const op_names[] = { "window_sum", "window_product", "window_
 
 Test(window, matches_numpy)
 {
-    size_t len;
-    unsigned char *buf = nxtest_read_oracle("window_cases.bin", &len);
-    cr_assert(len > 12 && memcmp(buf, "NXWIN01\n", 8) == 0, "bad window_cases.bin");
-    uint32_t ncases;
-    memcpy(&ncases, buf + 8, 4);
-    const unsigned char *p = buf + 12;
+    unsigned char *buf;
+    nxtest_reader r;
+    uint32_t ncases = nxtest_open_cases("window_cases.bin", "NXWIN01\n", &buf, &r);
+    const unsigned char *p = r.p;
     long bad = 0, checked = 0;
     for (uint32_t c = 0; c < ncases; c++) {
         int op = *p++;
@@ -120,7 +54,7 @@ Test(window, matches_numpy)
         nx_window_opts o = { .strides = strides, .window_dilations = dil, .padding = (nx_window_padding)mode,
                              .pads = pads };
         nx_scope_begin();
-        nx_tensor *t = operand(&p, type, dims, nv), *r;
+        nx_tensor *t = nxtest_rd_operand(&p, type, dims, nv, true), *r;
         char what[64];
         snprintf(what, sizeof what, "%s %s", op_names[op], tname);
         switch (op) {
@@ -131,24 +65,16 @@ Test(window, matches_numpy)
         case 4: r = nx_window_mean_(t, window, o); break;
         case 5: r = nx_window_reduce_(t, nx_number_tensor(NX_INT(acc)), window, add_fn, NULL, o); break;
         default: {
-            nx_tensor *src = operand(&p, type, sdims, nv);
+            nx_tensor *src = nxtest_rd_operand(&p, type, sdims, nv, true);
             nx_window_scatter_opts so = { .strides = strides, .padding = o.padding, .pads = pads };
             nx_tensor *init = nx_number_tensor(NX_INT(acc));
             r = op == 6 ? nx_window_scatter_max_(t, src, init, window, so)
                         : nx_window_scatter_min_(t, src, init, window, so);
         }
         }
-        cr_assert_not_null(r, "case %u (%s): %s", c, what, nx_error_message());
-        cr_assert_eq(nx_type_of(r), otype, "case %u (%s): type %s", c, what, nx_type_name(nx_type_of(r)));
-        cr_assert_eq(nx_vectorized_rank(r), nv, "case %u", c);
-        nx_shape got = nx_shape_of(nx_devectorize(r, false));
-        cr_assert_eq(got.rank, odims.rank, "case %u (%s): rank", c, what);
-        for (int i = 0; i < odims.rank; i++)
-            cr_assert_eq(got.dims[i], odims.dims[i], "case %u (%s): axis %d", c, what, i);
-        int64_t n = count(odims);
         nx_type wtype = op == 4 && !nx_type_is_float(type) && !nx_type_is_complex(type) ? NX_F64 : otype;
-        bad += compare(r, wtype, &p, n, c, what);
-        checked += n;
+        bad += nxtest_check_case(r, otype, wtype, nv, odims, &p, c, what);
+        checked += nxtest_count(odims);
         nx_scope_end();
     }
     free(buf);

@@ -26,6 +26,8 @@ import sys
 import mpmath
 import numpy as np
 
+import nxoracle
+
 mpmath.mp.dps = 40
 SEED = 20261130
 N = 400
@@ -115,8 +117,7 @@ def main():
         cases.append(case("mean", t, [xs], [rounded(m, t)], 8.0))
         cases.append(case("variance", t, [xs], [rounded(var, t)], 64.0))
         cases.append(case("standard_deviation", t, [xs], [rounded(mpmath.sqrt(var), t)], 64.0))
-    with open(out + "/complex_cases.bin", "wb") as f:
-        f.write(b"NXCPLX1\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(out, "complex_cases.bin", b"NXCPLX1\n", cases)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,10 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20261202
-EPS = {"f16": 2.0 ** -10, "bf16": 2.0 ** -7, "f32": 2.0 ** -23, "f64": 2.0 ** -52,
-       "c64": 2.0 ** -23, "c128": 2.0 ** -52}
+EPS = nxoracle.EPS
 # (input, kernel, output) type triples: to_floating(merge(input, kernel)).
 TYPES = [("f32", "f32", "f32"), ("f64", "f64", "f64"), ("c64", "c64", "c64"), ("c128", "c128", "c128"),
          ("f16", "f16", "f16"), ("bf16", "bf16", "bf16"), ("s32", "s32", "f32"), ("u8", "u8", "f32"),
@@ -46,12 +47,7 @@ def values(rng, t, n):
         return [rng.randint(-9, 9) for _ in range(n)]
     if t in ("f16", "bf16"):
         return [rng.randint(-6, 6) / 2 for _ in range(n)]
-    if t == "f32":
-        return [float(np.float32(rng.uniform(-2, 2))) for _ in range(n)]
-    if t == "f64":
-        return [rng.uniform(-2, 2) for _ in range(n)]
-    f = (lambda x: float(np.float32(x))) if t == "c64" else float
-    return [complex(f(rng.uniform(-2, 2)), f(rng.uniform(-2, 2))) for _ in range(n)]
+    return nxoracle.uniform_values(rng, t, n, 2)
 
 
 def dilate_pad(x, lows, highs, dil):
@@ -96,8 +92,7 @@ def reference(x, k, strides, lows, highs, idil, kdil, fg, bg):
     return out, mag
 
 
-def dims_bytes(d):
-    return struct.pack("<B", len(d)) + b"".join(struct.pack("<q", x) for x in d)
+dims_bytes = nxoracle.s_shape
 
 
 def pack(t, vals):
@@ -215,8 +210,7 @@ def main():
     for ti, tk, to in TYPES[:2] + [("s32", "s32", "f32"), ("f32", "f64", "f64")]:
         for _ in range(12):
             cases.append(case(rng, ti, tk, to, wide=True))
-    with open(sys.argv[1] + "/conv_cases.bin", "wb") as f:
-        f.write(b"NXCONV1\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(sys.argv[1], "conv_cases.bin", b"NXCONV1\n", cases)
 
 
 if __name__ == "__main__":

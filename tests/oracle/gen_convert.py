@@ -76,23 +76,18 @@ import warnings
 import numpy as np
 import ml_dtypes as md
 
+import nxoracle
+
 warnings.simplefilter("ignore")
 
 SEED = 20240611
 
 # name, kind, bits; the order is nx_type's (NX_U2 = 1 ... NX_C128 = 20).
-TYPES = [
-    ("u2", "u", 2), ("u4", "u", 4), ("u8", "u", 8), ("u16", "u", 16), ("u32", "u", 32),
-    ("u64", "u", 64),
-    ("s2", "s", 2), ("s4", "s", 4), ("s8", "s", 8), ("s16", "s", 16), ("s32", "s", 32),
-    ("s64", "s", 64),
-    ("f8", "f", 8), ("f8_e4m3fn", "e", 8), ("bf16", "bf", 16), ("f16", "f", 16),
-    ("f32", "f", 32), ("f64", "f", 64),
-    ("c64", "c", 64), ("c128", "c", 128),
-]
-TYPE_INDEX = {name: i + 1 for i, (name, _, _) in enumerate(TYPES)}
+TYPES = [(name, "e" if name == "f8_e4m3fn" else kind, bits)
+         for name, kind, bits in nxoracle.TYPE_TABLE]
+TYPE_INDEX = nxoracle.ENUM
 KIND = {name: kind for name, kind, _ in TYPES}
-BITS = {name: bits for name, _, bits in TYPES}
+BITS = nxoracle.BITS
 
 # numpy / ml_dtypes dtype of each float type, and the unsigned integer dtype of its bits.
 FDTYPE = {"f8": md.float8_e5m2, "f8_e4m3fn": md.float8_e4m3fn, "bf16": md.bfloat16,
@@ -102,16 +97,7 @@ UDTYPE = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 # ml_dtypes' sub-byte integer types, used as the library cross-check for them.
 SUBBYTE = {"u2": md.uint2, "u4": md.uint4, "s2": md.int2, "s4": md.int4}
 
-# Float formats: significand bits (hidden bit included), exponent of the least normal, the
-# largest finite value, and whether overflow gives Inf (else it saturates).
-FMT = {
-    "f8": (3, -14, 57344.0, True),
-    "f8_e4m3fn": (4, -6, 448.0, False),
-    "bf16": (8, -126, math.ldexp(0xFF, 120), True),
-    "f16": (11, -14, 65504.0, True),
-    "f32": (24, -126, math.ldexp(0xFFFFFF, 104), True),
-    "f64": (53, -1022, math.ldexp((1 << 53) - 1, 971), True),
-}
+FMT = nxoracle.FMT
 
 
 def is_int(t):

@@ -55,17 +55,13 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20240611
 AUTO = -(1 << 63)
 
 # nx_type enum values (include/nx/types.h) and bit widths.
-TYPES = ["u2", "u4", "u8", "u16", "u32", "u64", "s2", "s4", "s8", "s16", "s32", "s64",
-         "f8", "f8_e4m3fn", "bf16", "f16", "f32", "f64", "c64", "c128"]
-ENUM = {name: i + 1 for i, name in enumerate(TYPES)}
-BITS = {"u2": 2, "u4": 4, "u8": 8, "u16": 16, "u32": 32, "u64": 64,
-        "s2": 2, "s4": 4, "s8": 8, "s16": 16, "s32": 32, "s64": 64,
-        "f8": 8, "f8_e4m3fn": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64,
-        "c64": 64, "c128": 128}
+TYPES, ENUM, BITS = nxoracle.TYPES, nxoracle.ENUM, nxoracle.BITS
 INT_TYPES = TYPES[:12]
 NUMPY_FLOAT = {"f16": np.float16, "f32": np.float32, "f64": np.float64,
                "c64": np.complex64, "c128": np.complex128}
@@ -79,14 +75,7 @@ LEAF_INT, LEAF_UINT, LEAF_FLOAT, LEAF_COMPLEX, LEAF_BOOL = range(5)
 NAME_POOL = ["x", "y", "z", "batch", "rows", "cols", "time", "a"]
 
 
-def pack_bits(values, w):
-    """2/4-bit elements (already reduced to w bits), most significant bits first."""
-    out = bytearray((len(values) * w + 7) // 8)
-    for i, v in enumerate(values):
-        bit = i * w
-        shift = 8 - w - bit % 8
-        out[bit // 8] |= (v & ((1 << w) - 1)) << shift
-    return bytes(out)
+pack_bits = nxoracle.pack_bits
 
 
 def encode(values, t):
@@ -123,20 +112,7 @@ def raw_bytes(elems, t):
 
 # ---------------------------------------------------------------- serialisation
 
-def s_str(s):
-    b = (s or "").encode()
-    assert len(b) < 256
-    return struct.pack("<B", len(b)) + b
-
-
-def s_shape(dims):
-    return struct.pack("<B", len(dims)) + b"".join(struct.pack("<q", d) for d in dims)
-
-
-def s_names(names):
-    if names is None:
-        return struct.pack("<B", 0)
-    return struct.pack("<B", len(names)) + b"".join(s_str(n) for n in names)
+s_str, s_shape, s_names = nxoracle.s_str, nxoracle.s_shape, nxoracle.s_names
 
 
 def s_axes(axes):

@@ -24,11 +24,10 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20261130
-INTS = {"u4": (0, 4), "u8": (0, 8), "u16": (0, 16), "u32": (0, 32), "u64": (0, 64),
-        "s4": (1, 4), "s8": (1, 8), "s16": (1, 16), "s32": (1, 32), "s64": (1, 64)}
-EPS = {"f16": 2.0 ** -10, "bf16": 2.0 ** -7, "f32": 2.0 ** -23, "f64": 2.0 ** -52,
-       "c64": 2.0 ** -23, "c128": 2.0 ** -52}
+INTS, EPS = nxoracle.INTS, nxoracle.EPS
 FLOATS = ["f16", "bf16", "f32", "f64"]
 COMPLEX = ["c64", "c128"]
 
@@ -139,8 +138,7 @@ def main():
         for t in types:
             for _ in range(12):
                 cases.append(case(rng, op, t))
-    with open(sys.argv[1] + "/cumulative_cases.bin", "wb") as f:
-        f.write(b"NXCUM01\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(sys.argv[1], "cumulative_cases.bin", b"NXCUM01\n", cases)
 
 
 if __name__ == "__main__":

@@ -27,11 +27,12 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20261130
 INTS = {"u8": (0, 8), "u16": (0, 16), "u32": (0, 32), "u64": (0, 64),
         "s8": (1, 8), "s16": (1, 16), "s32": (1, 32), "s64": (1, 64)}
-EPS = {"f16": 2.0 ** -10, "bf16": 2.0 ** -7, "f32": 2.0 ** -23, "f64": 2.0 ** -52,
-       "c64": 2.0 ** -23, "c128": 2.0 ** -52}
+EPS = nxoracle.EPS
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -47,12 +48,7 @@ def values(rng, t, n):
         return [rng.randint(lo, hi) if rng.random() < 0.3 else rng.randint(max(lo, -20), min(hi, 20)) for _ in range(n)]
     if t in ("f16", "bf16"):   # small integers and halves: exact in both
         return [rng.randint(-16, 16) / 2 for _ in range(n)]
-    if t == "f32":
-        return [float(np.float32(rng.uniform(-4, 4))) for _ in range(n)]
-    if t == "f64":
-        return [rng.uniform(-4, 4) for _ in range(n)]
-    f = (lambda x: float(np.float32(x))) if t == "c64" else float
-    return [complex(f(rng.uniform(-4, 4)), f(rng.uniform(-4, 4))) for _ in range(n)]
+    return nxoracle.uniform_values(rng, t, n, 4)
 
 
 def case(rng, t, matrix=None):
@@ -147,8 +143,7 @@ def main():
     for t in ("f32", "f64", "s32"):
         for m, k, n in ((1, 1, 1), (1, 7, 5), (6, 9, 1), (17, 33, 9), (64, 64, 64)):
             cases.append(case(rng, t, (m, k, n)))
-    with open(sys.argv[1] + "/dot_cases.bin", "wb") as f:
-        f.write(b"NXDOT01\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(sys.argv[1], "dot_cases.bin", b"NXDOT01\n", cases)
 
 
 if __name__ == "__main__":

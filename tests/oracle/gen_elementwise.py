@@ -83,6 +83,8 @@ from fractions import Fraction
 import numpy as np
 import mpmath
 
+import nxoracle
+
 warnings.simplefilter("ignore")
 
 SEED = 20241130
@@ -93,18 +95,11 @@ mpmath.mp.dps = 50
 # ---------------------------------------------------------------- types
 
 # name, kind, bits in nx_type order (NX_U2 = 1 ... NX_C128 = 20).
-TYPES = [
-    ("u2", "u", 2), ("u4", "u", 4), ("u8", "u", 8), ("u16", "u", 16), ("u32", "u", 32),
-    ("u64", "u", 64),
-    ("s2", "s", 2), ("s4", "s", 4), ("s8", "s", 8), ("s16", "s", 16), ("s32", "s", 32),
-    ("s64", "s", 64),
-    ("f8", "f", 8), ("f8_e4m3fn", "f8_e4m3fn", 8), ("bf16", "bf", 16), ("f16", "f", 16),
-    ("f32", "f", 32), ("f64", "f", 64),
-    ("c64", "c", 64), ("c128", "c", 128),
-]
-ENUM = {name: i + 1 for i, (name, _, _) in enumerate(TYPES)}
+TYPES = [(name, name if name == "f8_e4m3fn" else kind, bits)
+         for name, kind, bits in nxoracle.TYPE_TABLE]
+ENUM = nxoracle.ENUM
 KIND = {name: kind for name, kind, _ in TYPES}
-BITS = {name: bits for name, _, bits in TYPES}
+BITS = nxoracle.BITS
 REAL = [t for t, _, _ in TYPES if KIND[t] != "c"]
 ALL = [t for t, _, _ in TYPES]
 NUMPY = ["u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f16", "f32", "f64"]
@@ -325,16 +320,7 @@ def write_types(out):
 
 # ---------------------------------------------------------------- exact float rounding
 
-# significand bits (hidden bit included), exponent of the least normal, largest finite,
-# whether overflow gives Inf (f8_e4m3fn saturates, decisions.md 1).
-FMT = {
-    "f8": (3, -14, 57344.0, True),
-    "f8_e4m3fn": (4, -6, 448.0, False),
-    "bf16": (8, -126, math.ldexp(0xFF, 120), True),
-    "f16": (11, -14, 65504.0, True),
-    "f32": (24, -126, math.ldexp(0xFFFFFF, 104), True),
-    "f64": (53, -1022, math.ldexp((1 << 53) - 1, 971), True),
-}
+FMT = nxoracle.FMT
 
 
 def round_ratio(n, d, fmt):

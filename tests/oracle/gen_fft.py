@@ -22,6 +22,8 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20261130
 TYPES = ["s32", "u8", "f16", "f32", "f64", "c64", "c128"]
 REAL_OUT = {"f16": "f32", "f32": "f32", "f64": "f64", "s32": "f32", "u8": "f32", "c64": "f32", "c128": "f64"}
@@ -32,12 +34,7 @@ def values(rng, t, n):
         return [complex(rng.randint(0 if t == "u8" else -9, 9)) for _ in range(n)]
     if t == "f16":
         return [complex(rng.randint(-64, 64) / 8) for _ in range(n)]
-    if t == "f32":
-        return [complex(float(np.float32(rng.uniform(-2, 2)))) for _ in range(n)]
-    if t == "f64":
-        return [complex(rng.uniform(-2, 2)) for _ in range(n)]
-    f = (lambda x: float(np.float32(x))) if t == "c64" else float
-    return [complex(f(rng.uniform(-2, 2)), f(rng.uniform(-2, 2))) for _ in range(n)]
+    return [complex(v) for v in nxoracle.uniform_values(rng, t, n, 2)]
 
 
 def pick_length(rng, size):
@@ -106,8 +103,7 @@ def main():
         for t in TYPES:
             for _ in range(10):
                 cases.append(case(rng, op, t))
-    with open(sys.argv[1] + "/fft_cases.bin", "wb") as f:
-        f.write(b"NXFFT01\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(sys.argv[1], "fft_cases.bin", b"NXFFT01\n", cases)
 
 
 if __name__ == "__main__":

@@ -51,15 +51,11 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20250307
 
-TYPES = ["u2", "u4", "u8", "u16", "u32", "u64", "s2", "s4", "s8", "s16", "s32", "s64",
-         "f8", "f8_e4m3fn", "bf16", "f16", "f32", "f64", "c64", "c128"]
-ENUM = {name: i + 1 for i, name in enumerate(TYPES)}
-BITS = {"u2": 2, "u4": 4, "u8": 8, "u16": 16, "u32": 32, "u64": 64,
-        "s2": 2, "s4": 4, "s8": 8, "s16": 16, "s32": 32, "s64": 64,
-        "f8": 8, "f8_e4m3fn": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64,
-        "c64": 64, "c128": 128}
+TYPES, ENUM, BITS = nxoracle.TYPES, nxoracle.ENUM, nxoracle.BITS
 INT_TYPES = TYPES[:12]
 NUMPY = {"f16": np.float16, "f32": np.float32, "f64": np.float64,
          "c64": np.complex64, "c128": np.complex128}
@@ -75,13 +71,7 @@ def int_range(t):
 
 # ---------------------------------------------------------------- element encodings
 
-def pack_bits(values, w):
-    """2/4-bit elements (already reduced to w bits), most significant bits first."""
-    out = bytearray((len(values) * w + 7) // 8)
-    for i, v in enumerate(values):
-        bit = i * w
-        out[bit // 8] |= (v & ((1 << w) - 1)) << (8 - w - bit % 8)
-    return bytes(out)
+pack_bits = nxoracle.pack_bits
 
 
 def raw_bytes(bits, t):

@@ -24,6 +24,8 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20261201
 U = {"f32": 1.2e-7, "c64": 1.2e-7, "s32": 1.2e-7, "f64": 2.3e-16, "c128": 2.3e-16}
 
@@ -146,8 +148,7 @@ def main(out):
             s = np.linalg.svd(m, compute_uv=False)
             s = np.where((s * s if thin else s) <= 1e-4, 0, s)
             cases.append(case("svd", t, thin, 1e3 * 20 * U[t] * s.max(), [m], [s]))
-    with open(out + "/linalg_cases.bin", "wb") as f:
-        f.write(b"NXLINA1\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(out, "linalg_cases.bin", b"NXLINA1\n", cases)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20260311
 ORD = {"default": 0, "p": 1, "frobenius": 2, "nuclear": 3, "inf": 4, "neg_inf": 5}
 REAL = {"u8": "f32", "s32": "f32", "s64": "f32", "f16": "f16", "bf16": "bf16", "f32": "f32",
@@ -49,12 +51,7 @@ def values(rng, t, n):
         return [complex(rng.randint(-9, 9)) for _ in range(n)]
     if t in ("f16", "bf16"):
         return [complex(rng.randint(-32, 32) / 8) for _ in range(n)]
-    if t == "f32":
-        return [complex(float(np.float32(rng.uniform(-3, 3)))) for _ in range(n)]
-    if t == "f64":
-        return [complex(rng.uniform(-3, 3)) for _ in range(n)]
-    f = (lambda x: float(np.float32(x))) if t == "c64" else float
-    return [complex(f(rng.uniform(-3, 3)), f(rng.uniform(-3, 3))) for _ in range(n)]
+    return [complex(v) for v in nxoracle.uniform_values(rng, t, n, 3)]
 
 
 def rounded(a, t):
@@ -287,8 +284,7 @@ def main():
     rng = random.Random(SEED)
     cases = (norm_cases(rng) + matrix_power_cases(rng) + pinv_cases(rng) + matrix_rank_cases(rng) +
              least_squares_cases(rng) + adjoint_cases(rng))
-    with open(sys.argv[1] + "/linalg_derived_cases.bin", "wb") as f:
-        f.write(b"NXLAD01\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(sys.argv[1], "linalg_derived_cases.bin", b"NXLAD01\n", cases)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 try:
     import ml_dtypes
 except ImportError:  # the narrow types are then left out
@@ -66,11 +68,7 @@ except ImportError:  # the narrow types are then left out
 SEED = 20240917
 OPS = ["sum", "product", "reduce_max", "reduce_min", "all", "any", "argmax", "argmin",
        "mean", "logsumexp", "variance", "standard_deviation"]
-ENUM = {n: i + 1 for i, n in enumerate(
-    "u2 u4 u8 u16 u32 u64 s2 s4 s8 s16 s32 s64 f8 f8_e4m3fn bf16 f16 f32 f64 c64 c128".split())}
-BITS = {"u2": 2, "u4": 4, "u8": 8, "u16": 16, "u32": 32, "u64": 64,
-        "s2": 2, "s4": 4, "s8": 8, "s16": 16, "s32": 32, "s64": 64,
-        "f8": 8, "f8_e4m3fn": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64, "c64": 64, "c128": 128}
+ENUM, BITS = nxoracle.ENUM, nxoracle.BITS
 INTS = ["u2", "u4", "u8", "u16", "u32", "u64", "s2", "s4", "s8", "s16", "s32", "s64"]
 FLOATS = ["f8", "f8_e4m3fn", "bf16", "f16", "f32", "f64"]
 COMPLEX = ["c64", "c128"]
@@ -175,13 +173,7 @@ def exact_sum(vals):
 
 # ---------------------------------------------------------------- encoding
 
-def pack_bits(values, w):
-    out = bytearray((len(values) * w + 7) // 8)
-    for i, v in enumerate(values):
-        bit = i * w
-        shift = 8 - w - bit % 8
-        out[bit // 8] |= (v & ((1 << w) - 1)) << shift
-    return bytes(out)
+pack_bits = nxoracle.pack_bits
 
 
 def encode(values, t):
@@ -206,8 +198,7 @@ def value_record(kind, a, b=0.0):
     return struct.pack("<B", kind) + payload
 
 
-def s_shape(dims):
-    return struct.pack("<B", len(dims)) + b"".join(struct.pack("<q", d) for d in dims)
+s_shape = nxoracle.s_shape
 
 
 # ---------------------------------------------------------------- inputs

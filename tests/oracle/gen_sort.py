@@ -50,15 +50,11 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20261130
 
-TYPES = ["u2", "u4", "u8", "u16", "u32", "u64", "s2", "s4", "s8", "s16", "s32", "s64",
-         "f8", "f8_e4m3fn", "bf16", "f16", "f32", "f64", "c64", "c128"]
-ENUM = {name: i + 1 for i, name in enumerate(TYPES)}
-BITS = {"u2": 2, "u4": 4, "u8": 8, "u16": 16, "u32": 32, "u64": 64,
-        "s2": 2, "s4": 4, "s8": 8, "s16": 16, "s32": 32, "s64": 64,
-        "f8": 8, "f8_e4m3fn": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64,
-        "c64": 64, "c128": 128}
+TYPES, ENUM, BITS = nxoracle.TYPES, nxoracle.ENUM, nxoracle.BITS
 REAL_TYPES = TYPES[:18]
 INT_TYPES = TYPES[:12]
 FLOAT_TYPES = TYPES[12:18]
@@ -229,19 +225,7 @@ def along_axis(elems, shape, axis, fn):
 
 # ---------------------------------------------------------------- serialisation
 
-def s_str(s):
-    b = (s or "").encode()
-    return struct.pack("<B", len(b)) + b
-
-
-def s_shape(dims):
-    return struct.pack("<B", len(dims)) + b"".join(struct.pack("<q", d) for d in dims)
-
-
-def s_names(names):
-    if names is None:
-        return struct.pack("<B", 0)
-    return struct.pack("<B", len(names)) + b"".join(s_str(n) for n in names)
+s_str, s_shape, s_names = nxoracle.s_str, nxoracle.s_shape, nxoracle.s_names
 
 
 def s_blob(b):

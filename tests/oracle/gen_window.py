@@ -29,11 +29,10 @@ import sys
 
 import numpy as np
 
+import nxoracle
+
 SEED = 20261201
-INTS = {"u4": (0, 4), "u8": (0, 8), "u16": (0, 16), "u32": (0, 32), "u64": (0, 64),
-        "s4": (1, 4), "s8": (1, 8), "s16": (1, 16), "s32": (1, 32), "s64": (1, 64)}
-EPS = {"f16": 2.0 ** -10, "bf16": 2.0 ** -7, "f32": 2.0 ** -23, "f64": 2.0 ** -52,
-       "c64": 2.0 ** -23, "c128": 2.0 ** -52}
+INTS, EPS = nxoracle.INTS, nxoracle.EPS
 FLOATS = ["f16", "bf16", "f32", "f64"]
 COMPLEX = ["c64", "c128"]
 MAX_FINITE = {"f16": 65504.0, "bf16": 3.3895313892515355e38, "f32": 3.4028234663852886e38,
@@ -60,12 +59,7 @@ def values(rng, t, n, small=False):
         return [rng.choice([-1.0, -0.5, 0.5, 1.0, 1.5]) for _ in range(n)]
     if t in ("f16", "bf16"):   # halves: exact sums
         return [rng.randint(-6, 6) / 2 for _ in range(n)]
-    if t == "f32":
-        return [float(np.float32(rng.uniform(-2, 2))) for _ in range(n)]
-    if t == "f64":
-        return [rng.uniform(-2, 2) for _ in range(n)]
-    f = (lambda x: float(np.float32(x))) if t == "c64" else float
-    return [complex(f(rng.uniform(-2, 2)), f(rng.uniform(-2, 2))) for _ in range(n)]
+    return nxoracle.uniform_values(rng, t, n, 2)
 
 
 def plan(rng, rank, nv, dims, dilate):
@@ -136,8 +130,7 @@ def pack_vals(t, vals):
     return b"".join(struct.pack("<d", float(v)) for v in vals)
 
 
-def dims_bytes(d):
-    return struct.pack("<B", len(d)) + b"".join(struct.pack("<q", x) for x in d)
+dims_bytes = nxoracle.s_shape
 
 
 def case(rng, op, t):
@@ -258,8 +251,7 @@ def main():
                 continue
             for _ in range(12):
                 cases.append(case(rng, op, t))
-    with open(sys.argv[1] + "/window_cases.bin", "wb") as f:
-        f.write(b"NXWIN01\n" + struct.pack("<I", len(cases)) + b"".join(cases))
+    nxoracle.write_cases(sys.argv[1], "window_cases.bin", b"NXWIN01\n", cases)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
-/* tests/support/nxtest.c: oracle files, scaling, oracle record readers and running code in
- * the interpreter, for the tests. */
+/* tests/support/nxtest.c: oracle files, scaling, oracle record readers, running code in the
+ * interpreter and running the nxc command, for the tests. */
 #include "support/nxtest.h"
 
 #include "cli/ast.h"
 #include "cli/eval.h"
 #include "cli/nxlib.h"
+#include "core/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 const char *nxtest_oracle_dir(void)
 {
@@ -76,6 +79,100 @@ long nxtest_rss_kb(int pid)
     return kb;
 }
 
+char *nxtest_capture(const char *cmd, int *status)
+{
+    char path[] = "/tmp/nxc_test_outXXXXXX", full[16384];
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    snprintf(full, sizeof full, "%s > %s", cmd, path);
+    int rc = system(full);
+    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    char *buf = calloc(1, 1 << 20);
+    size_t got = fread(buf, 1, (1 << 20) - 1, f);
+    buf[got] = 0;
+    fclose(f);
+    unlink(path);
+    return buf;
+}
+
+void nxtest_same_for_thread_counts(const char *code)
+{
+    static const int threads[] = { 1, 2, 5 };
+    char *out[3];
+    for (int i = 0; i < 3; i++) {
+        char cmd[8192];
+        int status;
+        snprintf(cmd, sizeof cmd, "NXC_NUM_THREADS=%d %s -e '%s' 2>&1", threads[i], NXC_BINARY, code);
+        out[i] = nxtest_capture(cmd, &status);
+        cr_assert_eq(status, 0, "%s failed", cmd);
+    }
+    cr_assert(strstr(out[0], "#Nx.Tensor") != NULL, "nxc printed: %s", out[0]);
+    cr_assert_str_eq(out[0], out[1]);
+    cr_assert_str_eq(out[0], out[2]);
+    for (int i = 0; i < 3; i++)
+        free(out[i]);
+}
+
+const char nxtest_dot_tanh_expr[] = "#Nx.Tensor<\n  f32\n  \n  Nx.Defn.Expr\n"
+                                    "  parameter a:0                            s32[2][2]\n"
+                                    "  parameter c:1                            s32[2][2]\n"
+                                    "  b = dot a, [1], [], a, [0], []           s32[2][2]\n"
+                                    "  d = tanh c                               f32[2][2]\n"
+                                    "  e = add b, d                             f32[2][2]\n"
+                                    "  f = add 2, e                             f32[2][2]\n"
+                                    "  g = sum f, axes: nil, keep_axes: false   f32\n>";
+
+nx_tensor *nxtest_lcg_tensor(nx_type type, nx_shape s, unsigned seed, double lo, double hi)
+{
+    int64_t n = 1;
+    for (int i = 0; i < s.rank; i++)
+        n *= s.dims[i];
+    double *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    uint64_t st = seed * 6364136223846793005ull + 1442695040888963407ull;
+    for (int64_t i = 0; i < n; i++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        v[i] = (double)(st >> 11) / 9007199254740992.0 * (hi - lo) + lo;
+    }
+    nx_tensor *t = nx_as_type(nx_from_data(v, NX_F64, s), type);
+    free(v);
+    return t;
+}
+
+void nxtest_assert_same_bits(const nx_tensor *a, const nx_tensor *b, const char *what)
+{
+    cr_assert_not_null(a, "%s", nx_error_message());
+    cr_assert_not_null(b, "%s", nx_error_message());
+    cr_assert_eq(nx_type_of(a), nx_type_of(b));
+    int64_t n = nx_byte_size(a);
+    cr_assert_eq(n, nx_byte_size(b));
+    unsigned char *x = malloc((size_t)n + 1), *y = malloc((size_t)n + 1);
+    nx_to_binary(a, x, n);
+    nx_to_binary(b, y, n);
+    cr_assert(memcmp(x, y, (size_t)n) == 0, "%s differ", what);
+    free(x);
+    free(y);
+}
+
+void nxtest_survives_failed_allocations(nx_tensor *(*fn)(void))
+{
+    for (long n = 1; n < 10000; n++) {
+        nx_scope_begin();
+        nxalloc_fail_at(n, 0);
+        nx_tensor *r = fn();
+        nxalloc_fail_at(0, 0);
+        if (!r)
+            cr_assert_neq(nx_error(), NX_OK, "allocation %ld: NULL without an error", n);
+        nx_error_clear();
+        nx_scope_end();
+        if (r)
+            return;
+    }
+    cr_assert_fail("never succeeded");
+}
+
 long nxtest_scaled(long n)
 {
     const char *s = getenv("NXC_TEST_SCALE");
@@ -92,6 +189,28 @@ nx_type nxtest_type_named(const char *name)
     return NX_TYPE_NONE;
 }
 
+const nxtest_type_info nxtest_types[NX_TYPE_COUNT] = {
+#define TYPE_ENTRY(E, name, kind, bits) [NX_##E] = { #name, #kind, bits },
+    NX_TYPE_LIST(TYPE_ENTRY)
+#undef TYPE_ENTRY
+};
+
+nx_type nxtest_type_listed(const char *name)
+{
+    for (int t = 1; t < NX_TYPE_COUNT; t++)
+        if (strcmp(nxtest_types[t].name, name) == 0)
+            return (nx_type)t;
+    return NX_TYPE_NONE;
+}
+
+int nxtest_op_index(const nxtest_op *ops, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ops[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s)
 {
     s->rank = *p++;
@@ -106,25 +225,34 @@ const unsigned char *nxtest_read_ints(const unsigned char *p, nx_ints *s)
     return p + 8 * s->n;
 }
 
-void nxtest_expect_code(const char *code, const char *expected)
+char *nxtest_eval_text(const char *code)
 {
     nxi_session s = { 0 };
     nxi_parse_error err = { 0 };
-    nx_scope_begin();
     nxi_ast *block = nxi_parse(code, strlen(code), &err);
-    cr_assert_not_null(block, "parse error in %s: %s", code, err.message);
-    nxv *v = nxi_eval_block(&s, block);
-    char *text;
+    const char *kind = err.kind, *message = err.message;
+    nxv *v = block ? nxi_eval_block(&s, block) : NULL;
     if (v) {
-        text = nxi_inspect(v);
-    } else {
-        size_t n = strlen(nxi_raised_kind()) + strlen(nxi_raised_message()) + 16;
-        text = nxi_alloc(n);
-        snprintf(text, n, "** (%s) %s", nxi_raised_kind(), nxi_raised_message());
-        nxi_clear_raised();
+        nx_error_clear();
+        return nxi_inspect(v);
     }
+    if (block) {
+        kind = nxi_raised_kind();
+        message = nxi_raised_message();
+    }
+    size_t n = strlen(kind) + strlen(message) + 16;
+    char *text = nxi_alloc(n);
+    snprintf(text, n, "** (%s) %s", kind, message);
+    if (block)
+        nxi_clear_raised();
     nx_error_clear();
-    cr_assert_str_eq(text, expected, "%s", code);
+    return text;
+}
+
+void nxtest_expect_code(const char *code, const char *expected)
+{
+    nx_scope_begin();
+    cr_assert_str_eq(nxtest_eval_text(code), expected, "%s", code);
     nx_scope_end();
 }
 

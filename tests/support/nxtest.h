@@ -16,6 +16,28 @@ const char *nxtest_oracle_dir(void);
 unsigned char *nxtest_read_oracle(const char *name, size_t *len);
 /* The nx_type of a type name ("f32", "c64"...), or NX_TYPE_NONE. */
 nx_type nxtest_type_named(const char *name);
+/* Every type's name, kind ("u", "s", "f", "bf", "c") and bits as include/nx/types.h's
+ * NX_TYPE_LIST writes them (not the library's own tables), and the type named so. */
+typedef struct {
+    const char *name;
+    const char *kind;
+    int bits;
+} nxtest_type_info;
+extern const nxtest_type_info nxtest_types[NX_TYPE_COUNT];
+nx_type nxtest_type_listed(const char *name);
+/* The element-wise ops of a test by name: unary (u) or binary (b); NXTEST_U(exp),
+ * NXTEST_B(add) make the entries of nx_exp and nx_add. */
+typedef nx_tensor *nxtest_unary_fn(const nx_tensor *);
+typedef nx_tensor *nxtest_binary_fn(const nx_tensor *, const nx_tensor *);
+typedef struct {
+    const char *name;
+    nxtest_unary_fn *u;
+    nxtest_binary_fn *b;
+} nxtest_op;
+#define NXTEST_U(n) { #n, nx_##n, NULL },
+#define NXTEST_B(n) { #n, NULL, nx_##n },
+/* The index of op `name` among ops[0..n), or -1. */
+int nxtest_op_index(const nxtest_op *ops, size_t n, const char *name);
 /* Oracle records: a shape as u8 rank + i64 dims; an integer list as u8 count + i64
  * values. Return the position after it. */
 const unsigned char *nxtest_read_shape(const unsigned char *p, nx_shape *s);
@@ -29,8 +51,11 @@ const unsigned char *nxtest_rd_bytes(nxtest_reader *r, uint64_t n);
 uint64_t nxtest_rd_le(nxtest_reader *r, int bytes);
 double nxtest_rd_f64(nxtest_reader *r);
 nx_shape nxtest_rd_shape(nxtest_reader *r);   /* u8 rank, then i64 dims */
-/* Evaluates Elixir code with the interpreter and asserts that it prints as IEx would
- * (or, for an exception, the `** (Kind) message` line). */
+/* What Elixir code prints as when the interpreter evaluates it in a fresh session: IEx's
+ * text, or for an exception (a parse error included) the `** (Kind) message` line; in
+ * the interpreter's arena. */
+char *nxtest_eval_text(const char *code);
+/* Evaluates code and asserts that it prints as IEx would (nxtest_eval_text). */
 void nxtest_expect_code(const char *code, const char *expected);
 /* Asserts that code prints the Nx.Defn.Expr frame of `header` ("f32[2][2]", or
  * "vectorized[x: 2]\n  s32" with the vectorized line) whose lines are "text\ttype"
@@ -42,6 +67,25 @@ void nxtest_expect_expr(const char *code, const char *header, const char *const 
         static const char *const lines_[] = { __VA_ARGS__ };                               \
         nxtest_expect_expr(code, header, lines_, (int)(sizeof lines_ / sizeof *lines_));   \
     } while (0)
+/* NXTEST_EXPR of a one-argument fn (Elixir source `fun` over `a`) applied to `arg`. */
+#define NXTEST_ONE(fun, arg, header, ...) \
+    NXTEST_EXPR("Nx.Defn.debug_expr_apply(fn a -> " fun " end, [" arg "])", header, __VA_ARGS__)
+/* Runs shell command `cmd` with its stdout sent to a temporary file; returns what it
+ * wrote (free()) and sets *status to its exit status (128 when it did not exit). */
+char *nxtest_capture(const char *cmd, int *status);
+/* Asserts that `nxc -e code` prints a tensor, the same with NXC_NUM_THREADS 1, 2 and 5. */
+void nxtest_same_for_thread_counts(const char *code);
+/* §5.3's first example (spec/defn.md): the Nx.Defn.Expr of
+ * sum(dot(a, a) + tanh(b) + 2) on two s32[2][2] parameters. */
+extern const char nxtest_dot_tanh_expr[];
+/* A tensor of `type` and shape s whose values are lo + (hi - lo) u, u uniform in [0, 1)
+ * from a 64-bit LCG whose stream the seed picks. */
+nx_tensor *nxtest_lcg_tensor(nx_type type, nx_shape s, unsigned seed, double lo, double hi);
+/* Asserts a and b are there and hold the same type and bytes (`what` names the pair). */
+void nxtest_assert_same_bits(const nx_tensor *a, const nx_tensor *b, const char *what);
+/* Fails the n-th allocation of fn() for n = 1, 2, ... until it succeeds: each failure
+ * must be NULL with an error, never a crash, and leave nothing behind (LeakSanitizer). */
+void nxtest_survives_failed_allocations(nx_tensor *(*fn)(void));
 /* How many random cases to check: $NXC_TEST_SCALE (a fraction, default 1) times n. */
 long nxtest_scaled(long n);
 /* The resident set size of process pid (0: this one) in kB, from /proc; -1 if unknown. */

@@ -14,6 +14,21 @@ double nxtest_rnd(unsigned *s)
     return (double)((*s >> 8) & 0xFFFF) / 65536.0;
 }
 
+void nxtest_rnd_fill(unsigned *s, double *v, int n, double lo, double width)
+{
+    for (int i = 0; i < n; i++)
+        v[i] = lo + width * nxtest_rnd(s);
+}
+
+double nxtest_f64_of(const nx_tensor *r)
+{
+    double v;
+    cr_assert_not_null(r, "%s", nx_error_message());
+    cr_assert_eq(r->type, NX_F64);
+    cr_assert_eq(nx_to_binary(r, &v, sizeof v), 64, "%s", nx_error_message());
+    return v;
+}
+
 /* Random integers in [lo, hi) as a tensor of `type`. */
 nx_tensor *nxtest_random_ints(unsigned *s, nx_type type, nx_shape shape, double lo, double hi)
 {

@@ -8,6 +8,10 @@
 
 /* A small linear congruential generator: a uniform draw in [0, 1) from state *s. */
 double nxtest_rnd(unsigned *s);
+/* n draws lo + width * nxtest_rnd(s) into v. */
+void nxtest_rnd_fill(unsigned *s, double *v, int n, double lo, double width);
+/* The value of the f64 scalar r, which must be there. */
+double nxtest_f64_of(const nx_tensor *r);
 /* Random integers in [lo, hi) as a tensor of `type`. */
 nx_tensor *nxtest_random_ints(unsigned *s, nx_type type, nx_shape shape, double lo, double hi);
 /* Entry i of t's first vectorized axis (t itself when not vectorized). */

@@ -33,6 +33,21 @@ static void compare(const nxtest_grad_case *c, nxtest_loss_fn *loss, nx_tensor *
     }
 }
 
+double nxtest_number(const nx_tensor *t)
+{
+    nx_number v = { 0 };
+    cr_assert_not_null(t, "%s", nx_error_message());
+    cr_assert_eq(nx_to_number(t, &v), 0, "%s", nx_error_message());
+    return v.kind == NX_NUM_FLOAT ? v.f : v.kind == NX_NUM_INT ? (double)v.i : (double)v.u;
+}
+
+void nxtest_f64_values(const nx_tensor *t, double *out, int64_t n)
+{
+    cr_assert_not_null(t, "%s", nx_error_message());
+    cr_assert_eq(t->size, n, "%lld values, expected %lld", (long long)t->size, (long long)n);
+    nx_to_binary(nx_as_type(t, NX_F64), out, n * 8);
+}
+
 void nxtest_check_grad(const nxtest_grad_case *c, nxtest_loss_fn *loss, unsigned *rng)
 {
     for (int set = 0; set < 3; set++) {

@@ -22,4 +22,9 @@ typedef double nxtest_loss_fn(const nxtest_grad_case *c, nx_tensor **args);
  * (absolute below 1), drawing inputs from the generator state *rng. */
 void nxtest_check_grad(const nxtest_grad_case *c, nxtest_loss_fn *loss, unsigned *rng);
 
+/* The number t holds (a scalar; integers as doubles). */
+double nxtest_number(const nx_tensor *t);
+/* t's n values as f64 into out (t must be there and hold n). */
+void nxtest_f64_values(const nx_tensor *t, double *out, int64_t n);
+
 #endif
