@@ -15,13 +15,12 @@ static int call_depth;
 
 #define MAX_CALL_DEPTH 10000
 
+/* nxi_eval_block starts an entry of session s: no call is open. */
 void nxeval_begin(nxi_session *s)
 {
     session = s;
     call_depth = 0;
 }
-
-/* ---------------------------------------------------------------- calls */
 
 /* The module an alias stands for ("LinAlg" after `alias Nx.LinAlg`). */
 const char *nxeval_resolve_alias(const char *name)

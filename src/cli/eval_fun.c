@@ -8,8 +8,6 @@
 #include "cli/module.h"
 #include "cli/nxlib.h"
 
-/* ---------------------------------------------------------------- functions */
-
 static nxv *bad_arity(nxv *fun, int argc, nxv **argv)
 {
     char *f = nxi_inspect_plain(fun);

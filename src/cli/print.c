@@ -20,7 +20,8 @@
 static const nxdoc doc_nil = { D_NIL, 0, 0, NULL, NULL, NULL };
 static const nxdoc doc_line = { D_LINE, 0, 0, NULL, NULL, NULL };
 
-static const nxdoc *mk(nxdoc_ctx *c, int kind, const char *s, int64_t len, const nxdoc *a, const nxdoc *b)
+static const nxdoc *mk(nxdoc_ctx *c, int kind, const char *s, int64_t len, const nxdoc *a,
+                       const nxdoc *b)
 {
     nxdoc *d = nxdoc_alloc(c, sizeof *d);
     *d = (nxdoc){ kind, 0, len, s, a, b };
@@ -103,8 +104,8 @@ enum { B_MAYBE, B_STRICT, B_FLEX };
 /* Inspect.Algebra.container_doc/6 for docs already made (with "..." in place when the
  * limit ran out): flex layout (nest 1, fill lines) when every doc is text or the
  * container is a tuple, else one item per line (nest 2) when it does not fit. */
-static const nxdoc *container(nxdoc_ctx *c, const char *left, const nxdoc **docs, int64_t n, int simple,
-                              const char *right, int mode)
+static const nxdoc *container(nxdoc_ctx *c, const char *left, const nxdoc **docs, int64_t n,
+                              int simple, const char *right, int mode)
 {
     if (n == 0)
         return cat(c, str(c, left), str(c, right));
@@ -154,7 +155,8 @@ static int printable_charlist(const nxv *v)
         const nxv *e = v->list.items[i];
         if (i == PRINTABLE_LIMIT)
             break;
-        if (e->kind != NXV_INT || !((e->i >= 32 && e->i <= 126) || nxinspect_named_control((uint32_t)e->i)))
+        if (e->kind != NXV_INT ||
+            !((e->i >= 32 && e->i <= 126) || nxinspect_named_control((uint32_t)e->i)))
             return 0;
     }
     /* The rest must still be characters for IO.chardata_to_string/1. */
@@ -173,7 +175,8 @@ static const nxdoc *charlist_doc(nxdoc_ctx *c, const nxv *v)
     for (int64_t i = 0; i < n; i++)
         nxinspect_utf8_encode(&text, (uint32_t)v->list.items[i]->i);
     nxdoc_puts(&b, "~c\"");
-    int cut = nxinspect_escape(&b, (const unsigned char *)text.p, (int64_t)text.n, '"', PRINTABLE_LIMIT);
+    int cut = nxinspect_escape(&b, (const unsigned char *)text.p, (int64_t)text.n, '"',
+                               PRINTABLE_LIMIT);
     nxdoc_puts(&b, cut ? "\" ++ ..." : "\"");
     free(text.p);
     return take(c, &b);

@@ -109,8 +109,9 @@ int nxinspect_named_control(uint32_t cp)
 /* String.printable?/2's characters. */
 static int printable_char(uint32_t cp)
 {
-    return (cp >= 0x20 && cp <= 0x7E) || nxinspect_named_control(cp) || (cp >= 0xA0 && cp <= 0xD7FF) ||
-           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+    return (cp >= 0x20 && cp <= 0x7E) || nxinspect_named_control(cp) ||
+           (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+           (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
 /* String.printable?(s, 4096): the first 4096 characters are printable UTF-8. */
