@@ -1,12 +1,12 @@
 /* fuzz/fuzz_parser.c: libFuzzer target for the interpreter's lexer and parser
- * (src/cli/lexer.c, parser.c). Any input must give a well-formed tree or a well-formed
+ * (src/cli/lexer*.c, parser*.c). Any input must give a well-formed tree or a well-formed
  * error, in bounded time and stack; the tree is walked to check its invariants, then
  * the arena is dropped.
  *
  * Build (the stub arena below mallocs every allocation, so AddressSanitizer puts a red
  * zone around each node):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DNXI_FUZZ_ARENA_STUB \
- *       -Iinclude -Isrc fuzz/fuzz_parser.c src/cli/lexer.c src/cli/parser.c \
+ *       -Iinclude -Isrc fuzz/fuzz_parser.c src/cli/lexer*.c src/cli/parser*.c \
  *       -o /tmp/fuzz_parser
  *   /tmp/fuzz_parser -max_total_time=300 -max_len=4096 /tmp/parser_corpus fuzz/corpus/parser
  * Without -DNXI_FUZZ_ARENA_STUB, link the interpreter's arena (src/cli/value.c and what

@@ -168,6 +168,12 @@ UNARY(conv_bgroups, nx_sin(nx_conv(a[0], a[1], .batch_group_size = 2)))
 UNARY(conv_bgroups_opts, nx_sin(nx_conv(a[0], a[1], .batch_group_size = 2, .strides = NX_INTS(1, 2), .padding = NX_PADDING_EXPLICIT,
                                         .pads = NX_PAIRS({ 1, 0 }, { 0, 1 }), .input_dilation = NX_INTS(2, 1),
                                         .kernel_dilation = NX_INTS(1, 2))))
+/* vectorized operands: each entry its own conv (the rule folds the entries into batch groups) */
+UNARY(conv_vec, nx_devectorize(nx_sin(nx_conv(nx_vectorize(a[0], "v"), a[1])), false))
+UNARY(conv_vec_kernel, nx_devectorize(nx_sin(nx_conv(a[0], nx_vectorize(a[1], "v"), .padding = NX_PADDING_SAME)), false))
+UNARY(conv_vec_both, nx_devectorize(nx_sin(nx_conv(nx_vectorize(a[0], "v"), nx_vectorize(a[1], "v"), .strides = NX_INTS(2),
+                                                   .kernel_dilation = NX_INTS(2))), false))
+UNARY(conv_vec_bgroups, nx_devectorize(nx_sin(nx_conv(nx_vectorize(a[0], "v"), a[1], .batch_group_size = 2)), false))
 UNARY(wscatter_max, nx_sin(nx_window_scatter_max(a[0], a[1], a[2], NX_SHAPE(2, 2), .strides = NX_INTS(2, 2))))
 UNARY(wscatter_min, nx_sin(nx_window_scatter_min(a[0], a[1], a[2], NX_SHAPE(2, 3), .padding = NX_PADDING_SAME)))
 
@@ -240,6 +246,10 @@ static const gcase cases[] = {
     { "conv", f_conv_bgroups, 2, -1, 1, { "4x2x5,4x2x2", "2x1x4x3,2x1x2x2", "6x3x5,4x3x3" } },
     { "conv", f_conv_bgroups_opts, 2, -1, 1, { "4x2x5x4,4x2x2x2", "2x1x4x5,2x1x3x2", "6x3x3x4,6x3x2x1" } },
     { "conv", f_conv_perm, 2, -1, 1, { "1x5x2,3x2x2", "2x4x3,2x3x1", "1x6x1,3x1x2" } },
+    { "conv", f_conv_vec, 2, -1, 1, { "3x1x2x5,4x2x2", "2x2x1x4x3,2x1x2x2", "4x2x3x3,1x3x2" } },
+    { "conv", f_conv_vec_kernel, 2, -1, 1, { "1x2x5,3x4x2x2", "2x1x4x3,2x2x1x2x2", "2x3x3,4x1x3x2" } },
+    { "conv", f_conv_vec_both, 2, -1, 1, { "3x1x2x7,3x4x2x2", "2x2x2x6,2x2x2x3", "2x1x3x9,2x2x3x2" } },
+    { "conv", f_conv_vec_bgroups, 2, -1, 1, { "3x4x2x7,4x2x2", "2x2x1x6,2x1x3", "2x6x3x5,4x3x2" } },
     { "window_scatter_max", f_wscatter_max, 3, -3, 3, { "4x4,2x2,s", "4x6,2x3,s", "2x2,1x1,s" } },
     { "window_scatter_min", f_wscatter_min, 3, -3, 3, { "3x3,3x3,s", "2x4,2x4,s", "4x2,4x2,s" } },
     { "cumulative_sum", f_cumulative_sum, 1, -3, 3, { "2x3", "4", "2x1x2" } },

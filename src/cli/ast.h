@@ -1,4 +1,4 @@
-/* src/cli/ast.h: the syntax tree of the Elixir subset nxc reads (parser.c builds it,
+/* src/cli/ast.h: the syntax tree of the Elixir subset nxc reads (parser*.c builds it,
  * eval.c walks it). Nodes live in the interpreter's arena. */
 #ifndef NXI_AST_H
 #define NXI_AST_H

@@ -1,5 +1,5 @@
 /* src/cli/lexer.h: the tokens of the Elixir subset nxc reads, and the tokenizer that makes
- * them (lexer.c). Only parser.c and the tests use this; the rest of the interpreter sees
+ * them (lexer*.c). Only the parser and the tests use this; the rest of the interpreter sees
  * the syntax tree (ast.h). */
 #ifndef NXI_LEXER_H
 #define NXI_LEXER_H
@@ -48,7 +48,7 @@ typedef enum {
     TK_BLOCK_KW,     /* else, after, catch, rescue: .text */
 } nxi_tok_kind;
 
-/* Operator classes, which decide precedence (parser.c has the table). */
+/* Operator classes, which decide precedence (parser_expr.c has the table). */
 typedef enum {
     OPC_NONE,
     OPC_STAB,        /* -> */

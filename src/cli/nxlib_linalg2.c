@@ -87,22 +87,24 @@ static int eps_opts(nxv *opts, nx_linalg_eps_opts *o)
     return 0;
 }
 
-static nxv *pinv_b(int argc, nxv **argv)
+/* f(t, eps options): pinv and matrix_rank. */
+static nxv *with_eps(int argc, nxv **argv, nx_tensor *(*f)(const nx_tensor *, nx_linalg_eps_opts))
 {
     nx_linalg_eps_opts o;
     if (eps_opts(argc > 1 ? argv[1] : NULL, &o) < 0)
         return NULL;
     nx_tensor *t = nxi_to_tensor(argv[0]);
-    return t ? nxi_tensor_value(nx_pinv_(t, o)) : NULL;
+    return t ? nxi_tensor_value(f(t, o)) : NULL;
+}
+
+static nxv *pinv_b(int argc, nxv **argv)
+{
+    return with_eps(argc, argv, nx_pinv_);
 }
 
 static nxv *matrix_rank_b(int argc, nxv **argv)
 {
-    nx_linalg_eps_opts o;
-    if (eps_opts(argc > 1 ? argv[1] : NULL, &o) < 0)
-        return NULL;
-    nx_tensor *t = nxi_to_tensor(argv[0]);
-    return t ? nxi_tensor_value(nx_matrix_rank_(t, o)) : NULL;
+    return with_eps(argc, argv, nx_matrix_rank_);
 }
 
 static nxv *least_squares_b(int argc, nxv **argv)

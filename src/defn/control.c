@@ -126,32 +126,6 @@ static int check_predicate(const nx_tensor *p, const char *word)
     return 0;
 }
 
-/* The truth of a concrete scalar: 1, 0, or -1 with an error. */
-static int truth(const nx_tensor *t)
-{
-    nx_number v;
-    if (nx_to_number(t, &v) < 0)
-        return -1;
-    switch (v.kind) {
-    case NX_NUM_INT: return v.i != 0;
-    case NX_NUM_UINT: return v.u != 0;
-    case NX_NUM_FLOAT: return v.f != 0;
-    case NX_NUM_COMPLEX: return v.c.re != 0 || v.c.im != 0;
-    }
-    return 0;
-}
-
-static int constant_truth(const nxdefn_node *n)
-{
-    switch (n->value.kind) {
-    case NX_NUM_INT: return n->value.i != 0;
-    case NX_NUM_UINT: return n->value.u != 0;
-    case NX_NUM_FLOAT: return n->value.f != 0;
-    case NX_NUM_COMPLEX: return n->value.c.re != 0 || n->value.c.im != 0;
-    }
-    return 0;
-}
-
 /* Runs a branch in its own scope; its leaves come back as private references. */
 static int run_branch(const nx_clause *c, nx_tensor **out, int cap)
 {
@@ -395,7 +369,7 @@ static int trace_cond(int n, const nx_clause *c, nx_tensor **out, int cap)
         if (c[i].pred) {
             if (check_predicate(c[i].pred, "cond") < 0 || !(p = nxdefn_node_of(c[i].pred)))
                 goto out;
-            if (p->kind == NXN_CONSTANT && !constant_truth(p)) {   /* §6.1 step 2 */
+            if (p->kind == NXN_CONSTANT && !nxdefn_number_true(p->value)) {   /* §6.1 step 2 */
                 nxdefn_release(p);
                 continue;
             }
@@ -532,7 +506,7 @@ int nx_cond(int n, const nx_clause *clauses, nx_tensor **out, int cap)
             return eager_vectorized(n, clauses, out, cap);
     for (int i = 0; i < n; i++) {
         int t = 1;
-        if (clauses[i].pred && (check_predicate(clauses[i].pred, "cond") < 0 || (t = truth(clauses[i].pred)) < 0))
+        if (clauses[i].pred && (check_predicate(clauses[i].pred, "cond") < 0 || (t = nxdefn_truth(clauses[i].pred)) < 0))
             return -1;
         if (t) {
             return to_caller(out, run_branch(&clauses[i], out, cap));
@@ -730,7 +704,7 @@ static int eager_while(int n, const nx_tensor *const *initial, nx_while_cond_fn 
                 goto out;
             return 0;
         }
-        int t = c ? truth(c) : -1;
+        int t = c ? nxdefn_truth(c) : -1;
         nx_release(c);
         if (t < 0)
             goto out;

@@ -253,21 +253,6 @@ nx_tensor *nxdefn_apply(const nxdefn_node *n, const nx_tensor *const *in)
 static int eval_scope(const scope *parent, const nx_tensor *const *args, int nargs, nxdefn_node *const *roots,
                       int nroots, nx_tensor **results);
 
-/* The truth of a scalar predicate value. */
-static int truth(const nx_tensor *t)
-{
-    nx_number v;
-    if (!t || nx_to_number(t, &v) < 0)
-        return -1;
-    switch (v.kind) {
-    case NX_NUM_INT: return v.i != 0;
-    case NX_NUM_UINT: return v.u != 0;
-    case NX_NUM_FLOAT: return v.f != 0;
-    case NX_NUM_COMPLEX: return v.c.re != 0 || v.c.im != 0;
-    }
-    return 0;
-}
-
 static int eval_cond(const scope *s, const nxdefn_node *n, const value *pred0, value *out)
 {
     const nxdefn_cond *c = n->cond;
@@ -276,7 +261,7 @@ static int eval_cond(const scope *s, const nxdefn_node *n, const value *pred0, v
         nx_tensor *p = NULL;
         if (i > 0 && eval_scope(s, s->args, s->nargs, &c->pred[i], 1, &p) < 0)
             return -1;
-        int t = truth(i == 0 ? pred0->t : p);
+        int t = nxdefn_truth(i == 0 ? pred0->t : p);
         nx_release(p);
         if (t < 0)
             return -1;
@@ -304,7 +289,7 @@ static int eval_while(const nxdefn_node *n, value *const *in, value *out)
         nx_tensor *c = NULL;
         if (eval_scope(NULL, (const nx_tensor *const *)state, w->leaves, &w->cond, 1, &c) < 0)
             goto fail;
-        int t = truth(c);
+        int t = nxdefn_truth(c);
         nx_release(c);
         if (t < 0 || (t && nxdefn_while_step(done) < 0))
             goto fail;

@@ -364,7 +364,8 @@ static nx_tensor *permuted(const nx_tensor *t, const int *perm, int r, bool back
 /* The rule works on the kernel's canonical layouts (input {V, N, C, s...}, kernel {V, O, I,
  * k...}) with V = 1 dropped, nx_conv's defaults, so it is spec §4.7 with identity
  * permutations; feature and batch groups regroup the kernel's output features into its
- * input features. A node over the operands as given (conv.perms) is brought to those
+ * input features. V > 1 vectorized entries, each with its own kernel, are one conv with V
+ * times the batch groups, as the front end folds them (spec functions.md §17). A node over the operands as given (conv.perms) is brought to those
  * layouts by its permutations and its contributions taken back. */
 int nxgrad_conv(nxgrad_args *a)
 {
@@ -372,6 +373,7 @@ int nxgrad_conv(nxgrad_args *a)
     int nsp = p->conv.nsp, r = 2 + nsp;
     int64_t fg = p->conv.fgroups > 1 ? p->conv.fgroups : 1, bg = p->conv.bgroups > 1 ? p->conv.bgroups : 1;
     bool given = p->conv.perms;
+    int64_t V = given ? 1 : X->dims[0];
     nx_tensor *x, *k, *g;
     nx_shape xs = { .rank = r }, ks = { .rank = r }, gs = { .rank = r };
     if (given) {
@@ -383,17 +385,29 @@ int nxgrad_conv(nxgrad_args *a)
         xs = shape_of(x);
         ks = shape_of(k);
         gs = shape_of(g);
-    } else {
-        if (X->dims[0] != 1)
-            return nxerr_set(NX_ARGUMENT_ERROR, "grad of conv with vectorized operands is not supported yet");
-        for (int i = 0; i < r; i++) {
+    } else {   /* V entries, each with its own kernel: one conv with V times the batch groups */
+        if (V > 1 && fg > 1)
+            return nxerr_set(NX_ARGUMENT_ERROR,
+                             "either batch groups or feature groups must be 1, got batch_groups = %lld and "
+                             "feature_groups = %lld", (long long)(V * bg), (long long)fg);
+        xs.dims[0] = V * X->dims[1];
+        ks.dims[0] = V * Y->dims[1];
+        for (int i = 1; i < r; i++) {
             xs.dims[i] = X->dims[i + 1];
             ks.dims[i] = Y->dims[i + 1];
-            gs.dims[i] = G->dims[i + 1];
         }
         x = nx_reshape(X, xs);
         k = nx_reshape(Y, ks);
-        g = nx_reshape(G, gs);
+        /* the output {V, N', O, ..} of the folded conv is {N', V * O, ..} */
+        nx_axes vfirst = { .n = r + 1 };
+        for (int i = 0; i <= r; i++)
+            vfirst.index[i] = i == 0 ? 1 : i == 1 ? 0 : i;
+        gs.dims[0] = G->dims[1];
+        gs.dims[1] = V * G->dims[2];
+        for (int i = 2; i < r; i++)
+            gs.dims[i] = G->dims[i + 1];
+        g = nx_reshape(V > 1 ? nx_transpose(G, .axes = vfirst) : G, gs);
+        bg *= V;
     }
     nx_conv_opts lo = { .padding = NX_PADDING_EXPLICIT, .pads = { .n = nsp }, .strides = { .n = nsp },
                         .input_dilation = { .n = nsp }, .kernel_dilation = { .n = nsp },
@@ -432,10 +446,14 @@ int nxgrad_conv(nxgrad_args *a)
         nx_tensor *xg = nx_conv_(g, nx_reverse(kk, .axes = rev), lo);
         if (bg > 1)   /* {N / bg, bg * C, ..} back to {N, C, ..} */
             xg = regroup(xg, 1, bg, 0);
+        if (V > 1)
+            xg = nx_reshape(xg, shape_of(X));
         rc |= OUT(0, given ? permuted(xg, p->conv.iperm, r, true) : xg);
     }
     if (a->want[1]) {
         nx_tensor *kg = nx_conv_(x, g, ko);
+        if (V > 1)
+            kg = nx_reshape(kg, shape_of(Y));
         rc |= OUT(1, given ? permuted(kg, p->conv.kperm, r, true) : kg);
     }
     return rc;

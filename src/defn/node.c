@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "core/elem.h"
 #include "core/error.h"
+#include "nx.h"
 #include "nx/scope.h"
 
 static atomic_uint_fast64_t serial;
@@ -327,4 +328,23 @@ nxdefn_node *nxdefn_node_copy(const nxdefn_node *n, nxdefn_node *const *ins)
         return nxerr_oom(sizeof *c);
     }
     return c;
+}
+
+bool nxdefn_number_true(nx_number v)
+{
+    switch (v.kind) {
+    case NX_NUM_INT: return v.i != 0;
+    case NX_NUM_UINT: return v.u != 0;
+    case NX_NUM_FLOAT: return v.f != 0;
+    case NX_NUM_COMPLEX: return v.c.re != 0 || v.c.im != 0;
+    }
+    return false;
+}
+
+int nxdefn_truth(const nx_tensor *t)
+{
+    nx_number v;
+    if (!t || nx_to_number(t, &v) < 0)
+        return -1;
+    return nxdefn_number_true(v);
 }

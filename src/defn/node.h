@@ -99,6 +99,11 @@ nxdefn_node *nxdefn_node_of(const nx_tensor *t);
 nx_tensor *nxdefn_tensor(const nxdefn_hdr *h, nxdefn_node *n);
 /* The contexts of n operands merged; -1 with the different-contexts error. */
 int nxdefn_merge_ctx(nxdefn_node *const *in, int n);
+/* The truth of a concrete scalar (a predicate's value): 1, 0, or -1 with an error (also
+ * for NULL, an earlier error). */
+int nxdefn_truth(const nx_tensor *t);
+/* Whether a number is true (non-zero) as a predicate. */
+bool nxdefn_number_true(nx_number v);
 /* Constant value helpers: is the node a constant equal to x (ints and floats)? */
 bool nxdefn_is_const(const nxdefn_node *n, double x);
 /* The header of leaf i of a tuple node (cond, while, io_call, runtime_call, tuple call). */

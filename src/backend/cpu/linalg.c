@@ -21,8 +21,7 @@
 
 typedef double _Complex cplx_t;
 
-/* Scratch of `count` doubles (pairs when cplx); NULL with an error. */
-static double *scratch(int64_t count, bool cplx)
+double *nxcpu_linalg_scratch(int64_t count, bool cplx)
 {
     size_t bytes = (size_t)(count > 0 ? count : 1) * (cplx ? 2 : 1) * sizeof(double);
     double *p = nx_alloc(bytes);
@@ -62,7 +61,7 @@ int nxcpu_triangular_solve(nx_tensor *out, const nx_tensor *const *in, const nxo
     const double *av = nxtensor_data(a);
     double *xv = nxtensor_data(out), *conj_a = NULL;
     memcpy(xv, nxtensor_data(b), (size_t)out->size * es);
-    if (p->tsolve.transform == NX_TRANSFORM_CONJUGATE && cplx && !(conj_a = scratch(n * n, true)))
+    if (p->tsolve.transform == NX_TRANSFORM_CONJUGATE && cplx && !(conj_a = nxcpu_linalg_scratch(n * n, true)))
         return -1;
     CBLAS_SIDE side = p->tsolve.right_side ? CblasRight : CblasLeft;
     CBLAS_UPLO uplo = p->tsolve.upper ? CblasUpper : CblasLower;
@@ -140,7 +139,7 @@ static void getrf_modulus(cplx_t *w, int64_t n, lapack_int *ipiv)
 int nxcpu_lu(const double *a, int64_t batch, int64_t n, bool cplx, int64_t *perm, double *l, double *u)
 {
     int64_t nn = n * n, es = cplx ? 2 : 1;
-    double *work = scratch(nn, cplx);
+    double *work = nxcpu_linalg_scratch(nn, cplx);
     lapack_int *ipiv = nx_alloc((size_t)(n > 0 ? n : 1) * sizeof *ipiv);
     if (!work || !ipiv) {
         nx_free(work);
@@ -233,7 +232,7 @@ static cplx_t det_one(const double *a, int64_t n, bool cplx, double *work, lapac
 
 int nxcpu_determinant(const double *a, int64_t batch, int64_t n, bool cplx, double *det)
 {
-    double *work = scratch(n * n, cplx);
+    double *work = nxcpu_linalg_scratch(n * n, cplx);
     lapack_int *ipiv = nx_alloc((size_t)(n > 0 ? n : 1) * sizeof *ipiv);
     if (!work || !ipiv) {
         nx_free(work);
@@ -288,7 +287,7 @@ static int solve_one(double *work, const double *b, int64_t n, int64_t k, bool c
 int nxcpu_solve(const double *a, const double *b, int64_t batch, int64_t n, int64_t k, bool cplx, double *x)
 {
     int64_t es = cplx ? 2 : 1;
-    double *work = scratch(n * n, cplx), *bt = scratch(n * k, cplx);
+    double *work = nxcpu_linalg_scratch(n * n, cplx), *bt = nxcpu_linalg_scratch(n * k, cplx);
     lapack_int *ipiv = nx_alloc((size_t)(n > 0 ? n : 1) * sizeof *ipiv);
     int rc = work && bt && ipiv ? 0 : nxerr_set(NX_RUNTIME_ERROR, "out of memory");
     for (int64_t m = 0; m < batch && rc == 0; m++) {
@@ -304,7 +303,7 @@ int nxcpu_solve(const double *a, const double *b, int64_t batch, int64_t n, int6
 int nxcpu_invert(const double *a, int64_t batch, int64_t n, bool cplx, double tiny, double *x)
 {
     int64_t es = cplx ? 2 : 1, nn = n * n;
-    double *work = scratch(nn, cplx), *bt = scratch(nn, cplx), *rhs = scratch(nn, cplx);
+    double *work = nxcpu_linalg_scratch(nn, cplx), *bt = nxcpu_linalg_scratch(nn, cplx), *rhs = nxcpu_linalg_scratch(nn, cplx);
     lapack_int *ipiv = nx_alloc((size_t)(n > 0 ? n : 1) * sizeof *ipiv);
     int rc = work && bt && rhs && ipiv ? 0 : nxerr_set(NX_RUNTIME_ERROR, "out of memory");
     for (int64_t m = 0; m < batch && rc == 0; m++) {

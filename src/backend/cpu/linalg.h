@@ -10,6 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Scratch of `count` doubles (pairs when cplx), for the kernels of both files; NULL with
+ * an error. */
+double *nxcpu_linalg_scratch(int64_t count, bool cplx);
+
 /* a = p·l·u with partial pivoting (first row of largest magnitude). perm[b*n + j] is the
  * source row of row j (Nx's p[i][j] = perm[j] == i); l unit lower, u upper, n×n each. */
 int nxcpu_lu(const double *a, int64_t batch, int64_t n, bool cplx, int64_t *perm, double *l, double *u);

@@ -27,15 +27,6 @@
 
 typedef double _Complex cplx_t;
 
-static double *scratch(int64_t count, bool cplx)
-{
-    size_t bytes = (size_t)(count > 0 ? count : 1) * (cplx ? 2 : 1) * sizeof(double);
-    double *p = nx_alloc(bytes);
-    if (!p)
-        nxerr_set(NX_RUNTIME_ERROR, "out of memory");
-    return p;
-}
-
 static double mag(const double *v, int64_t i, bool cplx)
 {
     return cplx ? cabs(((const cplx_t *)v)[i]) : fabs(v[i]);
@@ -255,8 +246,8 @@ int nxcpu_qr(const double *a, int64_t batch, int64_t m, int64_t n, bool cplx, bo
         }
         lwork = (lapack_int)fmax(fmax(query[0], query2[0]), 1);
     }
-    double *fac = scratch(m * n, cplx), *tau = scratch(k, cplx), *work = scratch(lwork, cplx);
-    double *qbuf = qc > n ? scratch(m * qc, cplx) : NULL;
+    double *fac = nxcpu_linalg_scratch(m * n, cplx), *tau = nxcpu_linalg_scratch(k, cplx), *work = nxcpu_linalg_scratch(lwork, cplx);
+    double *qbuf = qc > n ? nxcpu_linalg_scratch(m * qc, cplx) : NULL;
     int rc = fac && tau && work && (qc <= n || qbuf) ? 0 : -1;
     for (int64_t b = 0; b < batch && rc == 0; b++)
         rc = qr_one(a + b * m * n * es, m, n, cplx, complete, eps, fac, qbuf, tau, work, lwork, q + b * m * qc * es,
@@ -315,8 +306,8 @@ int nxcpu_eigh(const double *a, int64_t batch, int64_t n, bool cplx, double eps,
         lrwork = (lapack_int)fmax(rq, 1);
         liwork = iq > 1 ? iq : 1;
     }
-    double *z = scratch(nn, cplx), *w = scratch(n, false), *work = scratch(lwork, cplx);
-    double *rwork = cplx ? scratch(lrwork, false) : NULL;
+    double *z = nxcpu_linalg_scratch(nn, cplx), *w = nxcpu_linalg_scratch(n, false), *work = nxcpu_linalg_scratch(lwork, cplx);
+    double *rwork = cplx ? nxcpu_linalg_scratch(lrwork, false) : NULL;
     lapack_int *iwork = nx_alloc((size_t)liwork * sizeof *iwork);
     int64_t *order = nx_alloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     int rc = z && w && work && (!cplx || rwork) && iwork && order ? 0 : nxerr_set(NX_RUNTIME_ERROR, "out of memory");
@@ -437,7 +428,7 @@ int nxcpu_svd(const double *a, int64_t batch, int64_t m, int64_t n, bool thin, d
         LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, ln, lm, NULL, ldv, NULL, NULL, ldv, NULL, ldu, &q, -1, &iq);
         lwork = (lapack_int)fmax(q, 1);
     }
-    double *work = scratch(m * n, false), *wk = scratch(lwork, false);
+    double *work = nxcpu_linalg_scratch(m * n, false), *wk = nxcpu_linalg_scratch(lwork, false);
     lapack_int *iwork = nx_alloc((size_t)(8 * (k > 0 ? k : 1)) * sizeof *iwork);
     int rc = work && wk && iwork ? 0 : nxerr_set(NX_RUNTIME_ERROR, "out of memory");
     for (int64_t b = 0; b < batch && rc == 0; b++) {
