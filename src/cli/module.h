@@ -45,10 +45,10 @@ nxv *nxi_defn_if(const nxi_ast *a, nxi_env **env);
 nxv *nxi_defn_cond(const nxi_ast *a, nxi_env **env);
 nxv *nxi_defn_while(const nxi_ast *a, nxi_env **env);
 
-/* ---- from eval.c ---- */
+/* ---- from eval.c and eval_call.c ---- */
 nxv *nxi_eval_expr(const nxi_ast *a, nxi_env **env);
 void nxi_bind(nxi_env **env, const char *name, nxv *v);
-/* Call depth accounting shared with eval.c: 0, or -1 after raising SystemLimitError. */
+/* Call depth accounting shared with the evaluator: 0, or -1 after raising SystemLimitError. */
 int nxi_call_enter(void);
 void nxi_call_leave(void);
 

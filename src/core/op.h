@@ -36,7 +36,7 @@ typedef struct nxop_params {
     int bits;                 /* population_count, count_leading_zeros: the logical width */
     int tie_high;             /* argmax, argmin (axis: the reduced one): 1 for tie_break: :high */
     int reverse;              /* cumulative ops (axis: the scanned one): scan from the end */
-    /* layout ops (src/ops/layout.c). axis: concatenate, stack; axes: transpose (output axis
+    /* layout ops (src/ops/layout*.c). axis: concatenate, stack; axes: transpose (output axis
      * i is input axis axes[i]), reverse (the first count entries, sorted). */
     int count;                /* concatenate, stack: inputs; reverse: axes */
     struct {
