@@ -88,6 +88,28 @@ Test(defmodule, call_errors)
     expect_prefix("defmodule S, do: 1", "{:module, S,");
 }
 
+/* Deep recursion ends in SystemLimitError before the stack does: through a module's own
+ * clauses, a built-in (Enum.map) calling back into them, and an anonymous fn; a shallow
+ * call still evaluates afterwards. */
+Test(defmodule, deep_recursion_is_an_error)
+{
+    static const char *const deep = "defmodule Deep do\n"
+                                    "  def down(0), do: 0\n"
+                                    "  def down(n), do: down(n - 1) + 1\n"
+                                    "  def via_enum(0), do: 0\n"
+                                    "  def via_enum(n), do: Enum.sum(Enum.map([n - 1], &via_enum/1)) + 1\n"
+                                    "end\n";
+    static const char *const limit = "** (SystemLimitError) stack depth limit reached (";
+    char code[1024];
+    snprintf(code, sizeof code, "%sDeep.down(100000)", deep);
+    expect_prefix(code, limit);
+    snprintf(code, sizeof code, "%sDeep.via_enum(100000)", deep);
+    expect_prefix(code, limit);
+    expect_prefix("f = fn f, n -> if n == 0, do: 0, else: 1 + f.(f, n - 1) end\nf.(f, 100000)", limit);
+    expect_with(deep, "Deep.via_enum(200)", "200");
+    expect_with(deep, "Deep.down(300)", "300");
+}
+
 static const char *const defns =
     "defmodule D do\n"
     "  import Nx.Defn\n"

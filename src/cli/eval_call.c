@@ -2,9 +2,12 @@
  * import, require, use), user modules' functions, Nx.Defn.Kernel's redefinitions, then the
  * built-in function table (nxlib.c), with the call depth limit and Elixir's errors for
  * undefined functions. */
+#define _GNU_SOURCE   /* pthread_getattr_np */
 #include "cli/eval_internal.h"
 #include "cli/region.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include "cli/module.h"
 #include "cli/nxlib.h"
@@ -14,6 +17,31 @@ static nxi_session *session;
 static int call_depth;
 
 #define MAX_CALL_DEPTH 10000
+/* Stack kept free below the deepest call, for the built-in it runs and the error path. */
+#define STACK_RESERVE ((size_t)2 << 20)
+
+/* The lowest address this thread's calls may reach, or 0 where the stack is unknown: a
+ * call frame of the tree walker takes a few kilobytes (more under sanitizers), so the
+ * count alone could run out of stack first. */
+static uintptr_t stack_floor(void)
+{
+    static _Thread_local uintptr_t lowest;
+    static _Thread_local bool known;
+    if (known)
+        return lowest;
+    known = true;
+    pthread_attr_t attr;
+    void *lo;
+    size_t size;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return 0;
+    int rc = pthread_attr_getstack(&attr, &lo, &size);
+    pthread_attr_destroy(&attr);
+    if (rc != 0)
+        return 0;
+    size_t keep = size / 4 > STACK_RESERVE ? STACK_RESERVE : size / 4;
+    return lowest = (uintptr_t)lo + keep;
+}
 
 /* nxi_eval_block starts an entry of session s: no call is open. */
 void nxeval_begin(nxi_session *s)
@@ -67,12 +95,10 @@ const nxi_func *nxeval_lookup_local(const char *name, int argc)
 
 nxv *nxeval_apply_builtin(const nxi_func *f, int argc, nxv **argv)
 {
-    if (++call_depth > MAX_CALL_DEPTH) {
-        call_depth--;
-        return nxi_raise("SystemLimitError", "stack depth limit reached (%d nested calls)", MAX_CALL_DEPTH);
-    }
+    if (nxi_call_enter() < 0)
+        return NULL;
     nxv *r = f->fn(argc, argv);
-    call_depth--;
+    nxi_call_leave();
     if (!r && !nxi_raised())
         return nxi_raise("RuntimeError", "%s.%s/%d failed", f->module, f->name, argc);
     return r;
@@ -205,11 +231,13 @@ nxv *nxeval_call(const nxi_ast *a, nxv *piped, nxi_env **env)
 
 int nxi_call_enter(void)
 {
-    if (++call_depth > MAX_CALL_DEPTH) {
-        call_depth--;
-        nxi_raise("SystemLimitError", "stack depth limit reached (%d nested calls)", MAX_CALL_DEPTH);
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);   /* the real stack, even under ASan */
+    uintptr_t floor = stack_floor();
+    if (call_depth >= MAX_CALL_DEPTH || (floor && here < floor)) {
+        nxi_raise("SystemLimitError", "stack depth limit reached (%d nested calls)", call_depth);
         return -1;
     }
+    call_depth++;
     return 0;
 }
 
