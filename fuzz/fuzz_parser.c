@@ -6,7 +6,7 @@
  * Build (the stub arena below mallocs every allocation, so AddressSanitizer puts a red
  * zone around each node):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DNXI_FUZZ_ARENA_STUB \
- *       -Iinclude -Isrc fuzz/fuzz_parser.c src/cli/lexer*.c src/cli/parser*.c \
+ *       -Iinclude -Isrc fuzz/fuzz_parser.c src/cli/lexer*.c src/cli/parser*.c src/cli/utf8.c \
  *       -o /tmp/fuzz_parser
  *   /tmp/fuzz_parser -max_total_time=300 -max_len=4096 /tmp/parser_corpus fuzz/corpus/parser
  * Without -DNXI_FUZZ_ARENA_STUB, link the interpreter's arena (src/cli/value.c and what

@@ -32,7 +32,7 @@ case "$target" in
           clang "${flags[@]}" -mavx2 -mfma -c src/backend/cpu/vmath_avx2.c -o "$out/vmath_avx2.o"
           clang "${flags[@]}" -DNXC_FUZZING fuzz/fuzz_eval.c "${sources[@]}" "$out/vmath_avx2.o" $deps_libs -lm -lpthread \
                 -o "$out/fuzz_eval" ;;
-    parser) clang "${flags[@]}" -DNXI_FUZZ_ARENA_STUB fuzz/fuzz_parser.c src/cli/lexer*.c src/cli/parser*.c \
+    parser) clang "${flags[@]}" -DNXI_FUZZ_ARENA_STUB fuzz/fuzz_parser.c src/cli/lexer*.c src/cli/parser*.c src/cli/utf8.c \
                 -o "$out/fuzz_parser" ;;
     npy|npz|serialize|safetensors)
           # The library (no interpreter) is compiled once into $out/lib/ and reused by

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/eval.h"
+#include "cli/utf8.h"
 #include "cli/nxlib.h"
 
 nxv *nxi_eval_expr(const nxi_ast *a, nxi_env **env);
@@ -81,23 +82,12 @@ static int seg_error(int index, const char *type, nxv *v)
     return -1;
 }
 
-static void put_utf8(bitbuf *b, unsigned cp)
+static void put_utf8(bitbuf *b, uint32_t cp)
 {
-    if (cp < 0x80) {
-        put_bits(b, cp, 8);
-    } else if (cp < 0x800) {
-        put_bits(b, 0xC0 | (cp >> 6), 8);
-        put_bits(b, 0x80 | (cp & 0x3F), 8);
-    } else if (cp < 0x10000) {
-        put_bits(b, 0xE0 | (cp >> 12), 8);
-        put_bits(b, 0x80 | ((cp >> 6) & 0x3F), 8);
-        put_bits(b, 0x80 | (cp & 0x3F), 8);
-    } else {
-        put_bits(b, 0xF0 | (cp >> 18), 8);
-        put_bits(b, 0x80 | ((cp >> 12) & 0x3F), 8);
-        put_bits(b, 0x80 | ((cp >> 6) & 0x3F), 8);
-        put_bits(b, 0x80 | (cp & 0x3F), 8);
-    }
+    unsigned char u[4];
+    int n = nxi_utf8_encode(cp, u);
+    for (int i = 0; i < n; i++)
+        put_bits(b, u[i], 8);
 }
 
 static int put_segment(bitbuf *b, const nxi_segment *s, int index, nxi_env **env)
@@ -166,7 +156,7 @@ static int put_segment(bitbuf *b, const nxi_segment *s, int index, nxi_env **env
     if (!strcmp(type, "utf8")) {
         if (v->kind != NXV_INT || v->i < 0 || v->i > 0x10FFFF)
             return seg_error(index, "utf8", v);
-        put_utf8(b, (unsigned)v->i);
+        put_utf8(b, (uint32_t)v->i);
         return 0;
     }
     nxi_raise("ArgumentError", "construction of binary failed: unsupported segment type %s", type);

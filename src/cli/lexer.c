@@ -34,37 +34,6 @@ _Noreturn void nxlex_fail(lexer *lx, int line, int col, const char *kind, int in
 
 /* ---- characters ---- */
 
-/* Overlong forms, surrogates and values past U+10FFFF are invalid too. */
-int nxlex_utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0], v, min;
-    int len;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if ((c & 0xE0) == 0xC0) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if ((size_t)len > n)
-        return 0;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 const char *nxlex_text_dup(const unsigned char *s, size_t n)
 {
     char *t = nxi_alloc(n + 1);
@@ -81,8 +50,8 @@ _Noreturn void nxlex_unexpected_char(lexer *lx)
         {0, "null byte"}, {7, "alert"}, {8, "backspace"}, {127, "delete"}, {27, "escape"},
         {12, "form feed"}, {10, "newline"}, {13, "carriage return"}, {11, "vertical tab"},
     };
-    unsigned cp = 0;
-    int k = nxlex_utf8_seq(lx->s + lx->pos, lx->len - lx->pos, &cp);
+    uint32_t cp = 0;
+    int k = nxi_utf8_decode(lx->s + lx->pos, lx->len - lx->pos, &cp);
     if (k == 0)
         cp = lx->s[lx->pos], k = 1;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -382,12 +351,12 @@ static void check_utf8(lexer *lx)
 {
     size_t i = 0;
     while (i < lx->len) {
-        unsigned cp;
+        uint32_t cp;
         if (lx->s[i] < 0x80) {
             i++;
             continue;
         }
-        int k = nxlex_utf8_seq(lx->s + i, lx->len - i, &cp);
+        int k = nxi_utf8_decode(lx->s + i, lx->len - i, &cp);
         if (k == 0) {
             adv(lx, i);
             nxlex_fail(lx, lx->line, lx->col, "SyntaxError", 0,

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include "cli/lexer.h"
+#include "cli/utf8.h"
 
 typedef struct lexer {
     const unsigned char *s;
@@ -68,8 +69,6 @@ _Noreturn void nxlex_fail(lexer *lx, int line, int col, const char *kind, int in
                           const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Reports the character at the current position as Elixir's "unexpected token". */
 _Noreturn void nxlex_unexpected_char(lexer *lx);
-/* Length of the UTF-8 sequence at s[0..n) with its code point in *cp; 0 if invalid. */
-int nxlex_utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 /* s[0..n) copied into the arena, NUL-terminated. */
 const char *nxlex_text_dup(const unsigned char *s, size_t n);
 /* Appends a token that starts at `start` (line, col) and ends at the current position;

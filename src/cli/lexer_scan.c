@@ -94,14 +94,14 @@ void nxlex_char(lexer *lx)
     static const unsigned char esc_to[] = {7, 8, 127, 27, 12, 10, 13, 32, 9, 11, 0};
     size_t start = lx->pos;
     int line = lx->line, col = lx->col;
-    unsigned cp;
+    uint32_t cp;
     size_t off = 1;
     if (at(lx, 1) == '\\')
         off = 2;
     if (at(lx, off) < 0)
         nxlex_fail(lx, line, col, "TokenMissingError", 1,
                    "syntax error: expression is incomplete");
-    int k = nxlex_utf8_seq(lx->s + lx->pos + off, lx->len - lx->pos - off, &cp);
+    int k = nxi_utf8_decode(lx->s + lx->pos + off, lx->len - lx->pos - off, &cp);
     if (k == 0)
         k = 1, cp = lx->s[lx->pos + off];
     if (off == 2 && cp < 128) {

@@ -54,29 +54,10 @@ static void sbuf_byte(sbuf *b, int c)
     sbuf_put(b, &ch, 1);
 }
 
-static void sbuf_utf8(sbuf *b, unsigned cp)
+static void sbuf_utf8(sbuf *b, uint32_t cp)
 {
     unsigned char u[4];
-    size_t k;
-    if (cp < 0x80) {
-        u[0] = (unsigned char)cp, k = 1;
-    } else if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | (cp >> 6));
-        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        k = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | (cp >> 12));
-        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        k = 3;
-    } else {
-        u[0] = (unsigned char)(0xF0 | (cp >> 18));
-        u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        k = 4;
-    }
-    sbuf_put(b, u, k);
+    sbuf_put(b, u, (size_t)nxi_utf8_encode(cp, u));
 }
 
 /* ---- strings ---- */
@@ -173,8 +154,8 @@ static void lex_escape(lexer *lx, sbuf *b, const strspec *sp)
         return;
     default: {
         /* Any other character stands for itself (\" \\ \# ...), as in Elixir. */
-        unsigned cp;
-        int n = nxlex_utf8_seq(lx->s + lx->pos + 1, lx->len - lx->pos - 1, &cp);
+        uint32_t cp;
+        int n = nxi_utf8_decode(lx->s + lx->pos + 1, lx->len - lx->pos - 1, &cp);
         if (c == '\r' && at(lx, 2) == '\n') {
             adv(lx, 3);
             skip_indent(lx, sp);
@@ -417,8 +398,8 @@ void nxlex_sigil(lexer *lx)
     } else {
         sp.term = sigil_closer(d);
         if (sp.term < 0) {
-            unsigned cp = (unsigned)d;
-            int k = nxlex_utf8_seq(lx->s + lx->pos, lx->len - lx->pos, &cp);
+            uint32_t cp = (uint32_t)d;
+            int k = nxi_utf8_decode(lx->s + lx->pos, lx->len - lx->pos, &cp);
             nxlex_fail(lx, line, col, "SyntaxError", 0,
                        "invalid sigil delimiter: \"%.*s\" (column %d, code point U+%04X). The "
                        "available delimiters are: //, ||, \"\", '', (), [], {}, <>",

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "cli/utf8.h"
 #include "core/fmtfloat.h"
 
 /* ---- numbers ---- */
@@ -45,59 +46,10 @@ int nxi_float_text(char buf[NXI_FLOAT_TEXT_MAX], double f)
 
 /* ---- text: UTF-8, printability, escapes ---- */
 
-/* Decodes one UTF-8 character at s[0..n) as Erlang's <<c::utf8>> does (no overlongs,
- * no surrogates, at most 0x10FFFF); returns its length, or 0 when invalid. */
-static int utf8_decode(const unsigned char *s, int64_t n, uint32_t *cp)
-{
-    unsigned c0 = s[0];
-    int len;
-    uint32_t v, min;
-    if (c0 < 0x80) {
-        *cp = c0;
-        return 1;
-    } else if ((c0 & 0xE0) == 0xC0) {
-        len = 2, v = c0 & 0x1F, min = 0x80;
-    } else if ((c0 & 0xF0) == 0xE0) {
-        len = 3, v = c0 & 0x0F, min = 0x800;
-    } else if ((c0 & 0xF8) == 0xF0) {
-        len = 4, v = c0 & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 void nxinspect_utf8_encode(nxdoc_buf *b, uint32_t cp)
 {
-    char t[4];
-    if (cp < 0x80) {
-        nxdoc_putc(b, (char)cp);
-    } else if (cp < 0x800) {
-        t[0] = (char)(0xC0 | (cp >> 6));
-        t[1] = (char)(0x80 | (cp & 0x3F));
-        nxdoc_put(b, t, 2);
-    } else if (cp < 0x10000) {
-        t[0] = (char)(0xE0 | (cp >> 12));
-        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (cp & 0x3F));
-        nxdoc_put(b, t, 3);
-    } else {
-        t[0] = (char)(0xF0 | (cp >> 18));
-        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[3] = (char)(0x80 | (cp & 0x3F));
-        nxdoc_put(b, t, 4);
-    }
+    unsigned char t[4];
+    nxdoc_put(b, (const char *)t, (size_t)nxi_utf8_encode(cp, t));
 }
 
 /* The control characters Elixir prints by name: \a \b \t \n \v \f \r \e \d. */
@@ -120,7 +72,7 @@ int nxinspect_printable_string(const unsigned char *s, int64_t n)
     int64_t i = 0;
     for (int count = 0; i < n && count < PRINTABLE_LIMIT; count++) {
         uint32_t cp;
-        int len = utf8_decode(s + i, n - i, &cp);
+        int len = nxi_utf8_decode(s + i, (size_t)(n - i), &cp);
         if (!len || !printable_char(cp))
             return 0;
         i += len;
@@ -157,7 +109,7 @@ int nxinspect_escape(nxdoc_buf *b, const unsigned char *s, int64_t n, char quote
             continue;
         }
         uint32_t cp;
-        int len = utf8_decode(s + i, n - i, &cp);
+        int len = nxi_utf8_decode(s + i, (size_t)(n - i), &cp);
         if (!len) {
             nxdoc_puts(b, "\\x");
             put_hex(b, ch, 2);
