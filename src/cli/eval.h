@@ -31,6 +31,10 @@ nxv *nxi_eval_block(nxi_session *s, const nxi_ast *block);
 nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv);
 /* Matches `pattern` against v, adding bindings to *env: 1 match, 0 no match, -1 raised. */
 int nxi_match(const nxi_ast *pattern, nxv *v, nxi_env **env);
+/* One clause of a function (cl->nparams arguments) against argv, over env: 1 when its
+ * patterns and guard match, with its body's value in *result (NULL if the body raised);
+ * 0 otherwise (an error in the guard means no match). */
+int nxi_clause_try(const nxi_clause *cl, nxi_env *env, nxv **argv, nxv **result);
 /* Builds a binary from <<...>> segments. */
 nxv *nxi_eval_bitstring(const nxi_ast *a, nxi_env **env);
 /* ~MAT / ~VEC and the other sigils. */

@@ -60,25 +60,9 @@ nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv)
     int saved_defn = nxi_defn_mode;
     nxi_cur_module = fun->fun.home;
     nxi_defn_mode = fun->fun.defn;
-    for (int c = 0; c < fn->n && !matched && !nxi_raised(); c++) {
-        const nxi_clause *cl = &fn->clauses[c];
-        if (cl->nparams != argc)
-            continue;
-        nxi_env *env = fun->fun.env;
-        int ok = 1;
-        for (int i = 0; i < argc && ok == 1; i++)
-            ok = nxi_match(cl->params[i], argv[i], &env);
-        if (ok == 1 && cl->guard) {
-            nxv *g = nxi_eval_expr(cl->guard, &env);
-            ok = g && nxv_is_atom(g, "true");
-            if (!g)
-                nxi_clear_raised();   /* errors in guards mean "no match" */
-        }
-        if (ok == 1) {
-            matched = 1;
-            result = nxi_eval_expr(cl->body, &env);
-        }
-    }
+    for (int c = 0; c < fn->n && !matched && !nxi_raised(); c++)
+        if (fn->clauses[c].nparams == argc)
+            matched = nxi_clause_try(&fn->clauses[c], fun->fun.env, argv, &result);
     nxi_call_leave();
     nxi_cur_module = saved_module;
     nxi_defn_mode = saved_defn;

@@ -180,3 +180,20 @@ int nxi_match(const nxi_ast *pattern, nxv *v, nxi_env **env)
         *env = work;
     return r;
 }
+
+int nxi_clause_try(const nxi_clause *cl, nxi_env *env, nxv **argv, nxv **result)
+{
+    int ok = 1;
+    for (int i = 0; i < cl->nparams && ok == 1; i++)
+        ok = nxi_match(cl->params[i], argv[i], &env);
+    if (ok == 1 && cl->guard) {
+        nxv *g = nxi_eval_expr(cl->guard, &env);
+        ok = g && nxv_is_atom(g, "true");
+        if (!g)
+            nxi_clear_raised();   /* errors in guards mean "no match" */
+    }
+    if (ok != 1)
+        return 0;
+    *result = nxi_eval_expr(cl->body, &env);
+    return 1;
+}

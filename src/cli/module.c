@@ -105,23 +105,8 @@ static nxv *run_clauses(const nxi_fdef *f, int argc, nxv **argv, int defn_mode)
     nxv *result = NULL;
     int matched = 0;
     nxi_call_begin();
-    for (int c = 0; c < f->n && !matched && !nxi_raised(); c++) {
-        const nxi_clause *cl = &f->clauses[c].c;
-        nxi_env *env = f->clauses[c].env;
-        int ok = 1;
-        for (int i = 0; i < argc && ok == 1; i++)
-            ok = nxi_match(cl->params[i], argv[i], &env);
-        if (ok == 1 && cl->guard) {
-            nxv *g = nxi_eval_expr(cl->guard, &env);
-            ok = g && nxv_is_atom(g, "true");
-            if (!g)
-                nxi_clear_raised();   /* errors in guards mean "no match" */
-        }
-        if (ok == 1) {
-            matched = 1;
-            result = nxi_eval_expr(cl->body, &env);
-        }
-    }
+    for (int c = 0; c < f->n && !matched && !nxi_raised(); c++)
+        matched = nxi_clause_try(&f->clauses[c].c, f->clauses[c].env, argv, &result);
     nxi_cur_module = saved_module;
     nxi_defn_mode = saved_defn;
     nxi_call_leave();
