@@ -71,6 +71,20 @@ nxv *nxi_call_fun(nxv *fun, int argc, nxv **argv)
     return nxi_call_end(result);
 }
 
+/* A function value over the clauses of fn, closing over env, in the current module. */
+static nxv *fun_value(const nxi_ast *fn, int arity, nxi_env *env)
+{
+    nxv *v = nxi_alloc(sizeof *v);
+    memset(v, 0, sizeof *v);
+    v->kind = NXV_FUN;
+    v->fun.fn = fn;
+    v->fun.env = env;
+    v->fun.arity = arity;
+    v->fun.home = nxi_cur_module;
+    v->fun.defn = nxi_defn_mode;
+    return v;
+}
+
 /* The highest &N used inside a capture body (not inside nested captures). */
 static int capture_arity(const nxi_ast *a)
 {
@@ -145,15 +159,7 @@ nxv *nxeval_capture(const nxi_ast *a, nxi_env **env)
         fn->clauses[0].params[i] = p;
     }
     fn->clauses[0].body = (nxi_ast *)e;
-    nxv *v = nxi_alloc(sizeof *v);
-    memset(v, 0, sizeof *v);
-    v->kind = NXV_FUN;
-    v->fun.fn = fn;
-    v->fun.env = *env;
-    v->fun.arity = arity;
-    v->fun.home = nxi_cur_module;
-    v->fun.defn = nxi_defn_mode;
-    return v;
+    return fun_value(fn, arity, *env);
 }
 
 nxv *nxeval_make_fn(const nxi_ast *a, nxi_env **env)
@@ -164,13 +170,5 @@ nxv *nxeval_make_fn(const nxi_ast *a, nxi_env **env)
     for (int i = 1; i < a->n; i++)
         if (a->clauses[i].nparams != arity)
             return nxi_raise("CompileError", "cannot mix clauses with different arities in anonymous functions");
-    nxv *v = nxi_alloc(sizeof *v);
-    memset(v, 0, sizeof *v);
-    v->kind = NXV_FUN;
-    v->fun.fn = a;
-    v->fun.env = *env;
-    v->fun.arity = arity;
-    v->fun.home = nxi_cur_module;
-    v->fun.defn = nxi_defn_mode;
-    return v;
+    return fun_value(a, arity, *env);
 }
