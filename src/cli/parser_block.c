@@ -111,13 +111,7 @@ static void parse_clauses(parser *p, nxi_clause **out, int *nout)
             nxparse_unexpected(p, peek(p));
         next(p);
         vec body = nxparse_stmts(p, 1);
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4;
-            nxi_clause *nc = nxi_alloc((size_t)cap * sizeof *nc);
-            if (n)
-                memcpy(nc, cl, (size_t)n * sizeof *nc);
-            cl = nc;
-        }
+        cl = room_for_one(cl, n, &cap, sizeof *cl);
         cl[n].params = params.v;
         cl[n].nparams = params.n;
         cl[n].guard = guard;

@@ -292,13 +292,7 @@ nxi_ast *nxparse_bits(parser *p, const nxi_token *t)
         skip_eol(p);
         if (is(p, TK_BITS_CLOSE))
             break;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4;
-            nxi_segment *ns = nxi_alloc((size_t)cap * sizeof *ns);
-            if (n)
-                memcpy(ns, segs, (size_t)n * sizeof *ns);
-            segs = ns;
-        }
+        segs = room_for_one(segs, n, &cap, sizeof *segs);
         nxi_segment *s = &segs[n++];
         memset(s, 0, sizeof *s);
         s->value = nxparse_expr(p, LOWEST);

@@ -95,16 +95,22 @@ static inline nxi_ast *mk(nxi_ast_kind kind, const nxi_token *t)
     return a;
 }
 
+/* items (n of `each` bytes, room for *cap) with room for one more: a doubled copy in the
+ * arena when full (the old block stays in the arena). */
+static inline void *room_for_one(void *items, int n, int *cap, size_t each)
+{
+    if (n < *cap)
+        return items;
+    *cap = *cap ? *cap * 2 : 4;
+    void *grown = nxi_alloc((size_t)*cap * each);
+    if (n)
+        memcpy(grown, items, (size_t)n * each);
+    return grown;
+}
+
 static inline void vpush(vec *v, nxi_ast *a)
 {
-    if (v->n == v->cap) {
-        int cap = v->cap ? v->cap * 2 : 4;
-        nxi_ast **nv = nxi_alloc((size_t)cap * sizeof *nv);
-        if (v->n)
-            memcpy(nv, v->v, (size_t)v->n * sizeof *nv);
-        v->v = nv;
-        v->cap = cap;
-    }
+    v->v = room_for_one(v->v, v->n, &v->cap, sizeof *v->v);
     v->v[v->n++] = a;
 }
 
